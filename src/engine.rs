@@ -1,0 +1,388 @@
+//! The façade: open a store, execute commands through the one write path, answer queries.
+//!
+//! Write path (DESIGN.md): BEGIN IMMEDIATE → idempotency lookup → release expired holds →
+//! decide on the projections → append events (hash chain) + apply each → record the outcome under
+//! the key → COMMIT. A refusal rolls back to the savepoint taken before the holds step, so it
+//! leaves nothing but its idempotency record.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::clock::{self, Timestamp};
+use crate::domain::{self, Applied, Command, Decision, Env};
+use crate::error::{Error, ErrorCode, Result};
+use crate::event::{BankAccount, Event};
+use crate::ids::{Id, Kind};
+use crate::money::{Amount, Currency};
+use crate::projections::{self, Settings};
+use crate::state::SqlState;
+use crate::store::{self, AppendContext, OpenMode};
+
+/// Longest idempotency key accepted (SPEC §6).
+pub const MAX_KEY_LEN: usize = 255;
+
+/// Who runs a command, when it takes effect, and under which idempotency key.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub at: Option<Timestamp>,
+    pub actor: String,
+    pub idempotency_key: Option<String>,
+}
+
+/// The answer to a command: applied (with its ids) or refused by a rule, and whether it was
+/// answered from an idempotency record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub result: std::result::Result<Applied, Error>,
+    pub replayed: bool,
+}
+
+/// What an idempotency record keeps: the first outcome of the request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum StoredOutcome {
+    Applied(Applied),
+    Rejected(Error),
+}
+
+/// Settings chosen at `init`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitOptions {
+    pub currency: Currency,
+    pub auto_recharge_unit: Option<rust_decimal::Decimal>,
+    pub hold_expiry_secs: i64,
+    pub house: BankAccount,
+}
+
+impl Default for InitOptions {
+    fn default() -> Self {
+        InitOptions {
+            currency: Currency::Krw,
+            auto_recharge_unit: None,
+            hold_expiry_secs: 7 * 24 * 3600,
+            house: BankAccount {
+                bank: "PAYCTL".to_string(),
+                account: "000-000-000000".to_string(),
+            },
+        }
+    }
+}
+
+/// Test and crash-drill hooks: fail on purpose at a named point of the write path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Failpoints {
+    /// `before_commit`: every event is appended and applied, then the command fails (exit 1).
+    pub name: Option<String>,
+}
+
+pub struct Engine {
+    pub(crate) conn: Connection,
+    failpoints: Failpoints,
+    created: bool,
+}
+
+impl Engine {
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Engine> {
+        let (conn, created) = store::open(path, mode)?;
+        Ok(Engine {
+            conn,
+            failpoints: Failpoints::default(),
+            created,
+        })
+    }
+
+    /// An engine over a fresh in-memory store (tests, replay).
+    pub fn in_memory() -> Result<Engine> {
+        Ok(Engine {
+            conn: store::open_in_memory()?,
+            failpoints: Failpoints::default(),
+            created: true,
+        })
+    }
+
+    pub fn set_failpoints(&mut self, failpoints: Failpoints) {
+        self.failpoints = failpoints;
+    }
+
+    /// Whether this open created the file.
+    pub fn created(&self) -> bool {
+        self.created
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn settings(&self) -> Result<Option<Settings>> {
+        Settings::load(&self.conn)
+    }
+
+    /// Settings of an initialized store; a store with none yet has the defaults (not recorded).
+    pub fn settings_or_default(&self) -> Result<Settings> {
+        Ok(match self.settings()? {
+            Some(s) => s,
+            None => default_settings(&InitOptions::default(), "")?,
+        })
+    }
+
+    /// `payctl init`: records the settings once. Re-running with the same currency is a no-op.
+    pub fn init(&mut self, options: &InitOptions, ctx: &Context) -> Result<(Settings, bool)> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(existing) = Settings::load(&tx)? {
+            if existing.currency != options.currency {
+                return Err(Error::new(
+                    ErrorCode::InvalidState,
+                    format!(
+                        "the store is already initialized with currency {}",
+                        existing.currency
+                    ),
+                ));
+            }
+            return Ok((existing, false));
+        }
+        let at = ctx.at.unwrap_or_else(clock::now);
+        initialize(&tx, options, ctx, at)?;
+        let settings = Settings::load(&tx)?
+            .ok_or_else(|| Error::internal("settings missing after initialization"))?;
+        tx.commit()?;
+        Ok((settings, true))
+    }
+
+    /// Runs one command through the write path, in one SQLite transaction.
+    pub fn execute(&mut self, command: &Command, ctx: &Context) -> Result<Outcome> {
+        if let Some(key) = &ctx.idempotency_key {
+            validate_key(key)?;
+        }
+        let failpoint = self.failpoints.name.clone();
+        let mut tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let request_hash = request_hash(command)?;
+        if let Some(key) = &ctx.idempotency_key {
+            if let Some(found) = lookup_key(&tx, key, &request_hash)? {
+                return Ok(found);
+            }
+        }
+        let at = ctx.at.unwrap_or_else(clock::now);
+        if Settings::load(&tx)?.is_none() {
+            initialize(&tx, &InitOptions::default(), ctx, at)?;
+        }
+        let settings = Settings::load(&tx)?
+            .ok_or_else(|| Error::internal("settings missing after initialization"))?;
+        let at_text = clock::to_storage(at);
+        let backwards = store::last_effective_at(&tx)?.is_some_and(|last| at_text < last);
+        let recorded_at = clock::to_storage(clock::now());
+        let append_ctx = AppendContext {
+            recorded_at: &recorded_at,
+            effective_at: &at_text,
+            actor: &ctx.actor,
+            idempotency_key: ctx.idempotency_key.as_deref(),
+        };
+
+        let mut sp = tx.savepoint()?;
+        let mut first_seq = None;
+        let mut last_seq = None;
+        let mut record = |conn: &Connection, events: &[Event]| -> Result<()> {
+            for event in events {
+                let env = store::append_on(conn, event, &append_ctx)?;
+                projections::apply(conn, &env, event)?;
+                first_seq.get_or_insert(env.seq);
+                last_seq = Some(env.seq);
+            }
+            Ok(())
+        };
+        // Holds past their expiry are released as of this command's time, before it decides.
+        let expired = expired_holds(&sp, &settings, at)?;
+        record(&sp, &expired)?;
+        let decision = {
+            let state = SqlState { conn: &sp };
+            let mut env = Env::new(at, &settings);
+            match domain::decide(&state, &mut env, command) {
+                Ok(d) => d,
+                Err(e) if e.code.exit_code() == 1 || e.code.exit_code() == 6 => return Err(e),
+                Err(e) => Decision::refused(e),
+            }
+        };
+        let decision = if backwards {
+            refuse_backwards(decision, &at_text)
+        } else {
+            decision
+        };
+        if decision.events.is_empty() && decision.outcome.is_err() {
+            sp.rollback()?;
+        } else {
+            record(&sp, &decision.events)?;
+        }
+        sp.commit()?;
+        let stored = match &decision.outcome {
+            Ok(a) => StoredOutcome::Applied(a.clone()),
+            Err(e) => StoredOutcome::Rejected(e.clone()),
+        };
+        if let Some(key) = &ctx.idempotency_key {
+            tx.prepare_cached(
+                "INSERT INTO idempotency (key, request_hash, outcome, first_seq, last_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                key,
+                request_hash,
+                serde_json::to_string(&stored).map_err(|e| Error::internal(e.to_string()))?,
+                first_seq,
+                last_seq
+            ])?;
+        }
+        if failpoint.as_deref() == Some("before_commit") {
+            return Err(Error::internal("failpoint before_commit: command abandoned"));
+        }
+        tx.commit()?;
+        Ok(Outcome {
+            result: decision.outcome,
+            replayed: false,
+        })
+    }
+}
+
+/// An `--at` earlier than the log's last effective time is `invalid_input`, unless a rule ranked
+/// before it (`not_found`, `member_inactive`) already refuses the command.
+fn refuse_backwards(decision: Decision, at_text: &str) -> Decision {
+    let rank = ErrorCode::InvalidInput.precedence();
+    match &decision.outcome {
+        Err(e) if e.code.precedence() < rank => Decision::refused(e.clone()),
+        _ => Decision::refused(Error::invalid(
+            "at",
+            at_text,
+            "is earlier than the last recorded effective time (time never goes backwards)",
+        )),
+    }
+}
+
+fn validate_key(key: &str) -> Result<()> {
+    if key.is_empty() || key.chars().count() > MAX_KEY_LEN {
+        return Err(Error::invalid(
+            "idempotency-key",
+            key,
+            "must be 1 to 255 characters",
+        ));
+    }
+    Ok(())
+}
+
+fn request_hash(command: &Command) -> Result<String> {
+    let canonical = serde_json::to_string(&command.normalized())
+        .map_err(|e| Error::internal(format!("cannot encode request: {e}")))?;
+    Ok(store::hex(&Sha256::digest(canonical.as_bytes())))
+}
+
+fn lookup_key(conn: &Connection, key: &str, request_hash: &str) -> Result<Option<Outcome>> {
+    let found: Option<(String, String)> = conn
+        .prepare_cached("SELECT request_hash, outcome FROM idempotency WHERE key = ?1")?
+        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((hash, outcome)) = found else {
+        return Ok(None);
+    };
+    if hash != request_hash {
+        return Err(Error::new(
+            ErrorCode::IdempotencyConflict,
+            format!("idempotency key {key:?} was already used for a different request"),
+        ));
+    }
+    let stored: StoredOutcome = serde_json::from_str(&outcome)?;
+    Ok(Some(Outcome {
+        result: match stored {
+            StoredOutcome::Applied(a) => Ok(a),
+            StoredOutcome::Rejected(e) => Err(e),
+        },
+        replayed: true,
+    }))
+}
+
+fn default_settings(options: &InitOptions, store_id: &str) -> Result<Settings> {
+    let currency = options.currency;
+    let unit = match options.auto_recharge_unit {
+        Some(u) => Amount::positive(u, currency).map_err(|e| {
+            Error::new(ErrorCode::InvalidInput, format!("auto-recharge-unit: {e}"))
+        })?,
+        None => Amount::new(rust_decimal::Decimal::from(10_000), currency)?,
+    };
+    if options.hold_expiry_secs <= 0 {
+        return Err(Error::invalid(
+            "hold-expiry",
+            &options.hold_expiry_secs.to_string(),
+            "must be positive",
+        ));
+    }
+    domain::validate_bank_account(&options.house.bank, &options.house.account)?;
+    Ok(Settings {
+        store_id: store_id.to_string(),
+        currency,
+        auto_recharge_unit: unit,
+        hold_expiry_secs: options.hold_expiry_secs,
+        house: options.house.clone(),
+    })
+}
+
+fn new_store_id(at: Timestamp) -> String {
+    let mut h = Sha256::new();
+    h.update(clock::to_storage(at).as_bytes());
+    h.update(clock::to_storage(clock::now()).as_bytes());
+    h.update(std::process::id().to_be_bytes());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    h.update(nanos.to_be_bytes());
+    store::hex(&h.finalize())[..32].to_string()
+}
+
+/// Records `StoreInitialized` as the log's first event.
+fn initialize(conn: &Connection, options: &InitOptions, ctx: &Context, at: Timestamp) -> Result<()> {
+    let store_id = new_store_id(at);
+    let s = default_settings(options, &store_id)?;
+    store::meta_set(conn, "store_id", &store_id)?;
+    let event = Event::StoreInitialized {
+        store_id,
+        currency: s.currency,
+        auto_recharge_unit: s.auto_recharge_unit,
+        hold_expiry_secs: s.hold_expiry_secs,
+        house: s.house,
+    };
+    let recorded_at = clock::to_storage(clock::now());
+    let at_text = clock::to_storage(at);
+    let env = store::append_on(
+        conn,
+        &event,
+        &AppendContext {
+            recorded_at: &recorded_at,
+            effective_at: &at_text,
+            actor: &ctx.actor,
+            idempotency_key: None,
+        },
+    )?;
+    projections::apply(conn, &env, &event)
+}
+
+/// `HoldExpired` for every hold whose expiry is at or before `at`.
+fn expired_holds(conn: &Connection, settings: &Settings, at: Timestamp) -> Result<Vec<Event>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, member, amount_minor, expires_at FROM payments
+         WHERE status = 'authorized' AND expires_at <= ?1 ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([clock::to_storage(at)], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, member, amount, expires)| {
+            Ok(Event::HoldExpired {
+                payment: Id::new(Kind::Payment, id),
+                member: Id::new(Kind::Member, member),
+                amount: Amount::from_minor(amount, settings.currency),
+                expired_at: clock::from_storage(&expires)
+                    .ok_or_else(|| Error::new(ErrorCode::StoreCorrupt, "unreadable hold expiry"))?,
+            })
+        })
+        .collect()
+}

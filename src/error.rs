@@ -1,0 +1,145 @@
+//! The one error type of the core: a SPEC §6 error code and a message that names the field and
+//! value. The binary maps codes to exit codes through `ErrorCode::exit_code`.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Internal,
+    InvalidInput,
+    InsufficientFunds,
+    MemberInactive,
+    BankDeclined,
+    NoLinkedAccount,
+    RefundExceedsPayment,
+    InvalidState,
+    Duplicate,
+    NotFound,
+    IdempotencyConflict,
+    ConcurrentUpdate,
+    StoreLocked,
+    StoreCorrupt,
+    StoreMissing,
+    VerifyFailed,
+    SchemaTooNew,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Internal => "internal",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::InsufficientFunds => "insufficient_funds",
+            ErrorCode::MemberInactive => "member_inactive",
+            ErrorCode::BankDeclined => "bank_declined",
+            ErrorCode::NoLinkedAccount => "no_linked_account",
+            ErrorCode::RefundExceedsPayment => "refund_exceeds_payment",
+            ErrorCode::InvalidState => "invalid_state",
+            ErrorCode::Duplicate => "duplicate",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::IdempotencyConflict => "idempotency_conflict",
+            ErrorCode::ConcurrentUpdate => "concurrent_update",
+            ErrorCode::StoreLocked => "store_locked",
+            ErrorCode::StoreCorrupt => "store_corrupt",
+            ErrorCode::StoreMissing => "store_missing",
+            ErrorCode::VerifyFailed => "verify_failed",
+            ErrorCode::SchemaTooNew => "schema_too_new",
+        }
+    }
+
+    /// SPEC §6 exit codes.
+    pub fn exit_code(self) -> i32 {
+        use ErrorCode::*;
+        match self {
+            Internal => 1,
+            InvalidInput => 2,
+            InsufficientFunds | MemberInactive | BankDeclined | NoLinkedAccount
+            | RefundExceedsPayment | InvalidState | Duplicate => 3,
+            NotFound => 4,
+            IdempotencyConflict | ConcurrentUpdate => 5,
+            StoreLocked | StoreCorrupt | StoreMissing | VerifyFailed | SchemaTooNew => 6,
+        }
+    }
+
+    /// Rank in SPEC §3 "when several rules fail": lower is reported first.
+    pub fn precedence(self) -> u8 {
+        use ErrorCode::*;
+        match self {
+            NotFound => 0,
+            MemberInactive => 1,
+            InvalidInput => 2,
+            Duplicate => 3,
+            InvalidState => 4,
+            NoLinkedAccount => 5,
+            RefundExceedsPayment => 6,
+            InsufficientFunds => 7,
+            BankDeclined => 8,
+            _ => 9,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("{message}")]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Error {
+        Error {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: &str, value: &str) -> Error {
+        Error::new(ErrorCode::NotFound, format!("{what} {value:?} not found"))
+    }
+
+    pub fn invalid(field: &str, value: &str, why: &str) -> Error {
+        Error::new(ErrorCode::InvalidInput, format!("{field} {value:?}: {why}"))
+    }
+
+    pub fn internal(message: impl Into<String>) -> Error {
+        Error::new(ErrorCode::Internal, message)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        use rusqlite::ffi::ErrorCode as C;
+        match e.sqlite_error_code() {
+            Some(C::DatabaseBusy | C::DatabaseLocked) => Error::new(
+                ErrorCode::StoreLocked,
+                format!("the store is locked by another process (gave up waiting): {e}"),
+            ),
+            Some(C::DatabaseCorrupt | C::NotADatabase) => {
+                Error::new(ErrorCode::StoreCorrupt, format!("the store file is damaged: {e}"))
+            }
+            _ => Error::internal(format!("sqlite: {e}")),
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Error {
+        Error::new(ErrorCode::StoreCorrupt, format!("unreadable stored JSON: {e}"))
+    }
+}
+
+impl From<crate::money::MoneyError> for Error {
+    fn from(e: crate::money::MoneyError) -> Error {
+        Error::new(ErrorCode::InvalidInput, e.to_string())
+    }
+}

@@ -1,0 +1,328 @@
+//! Every fact payctl records, as one enum. Persisted names never change: `kind` is the serde tag
+//! and the `events.kind` column; `SCHEMA` is the payload version (bump it and add an upcaster when a
+//! variant's shape changes).
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::{Timestamp, serde_ts};
+use crate::ids::Id;
+use crate::money::{Amount, Currency, FeeRate};
+
+/// Payload schema version written with every event.
+pub const SCHEMA: i64 = 1;
+
+/// A bank account outside the platform: bank code + account number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct BankAccount {
+    pub bank: String,
+    pub account: String,
+}
+
+impl std::fmt::Display for BankAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.bank, self.account)
+    }
+}
+
+/// Where a remittance goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Destination {
+    Member(Id),
+    Bank(BankAccount),
+}
+
+/// One included payment of a settlement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettledPayment {
+    pub payment: Id,
+    pub captured: Amount,
+    pub refunded: Amount,
+    pub fee: Amount,
+}
+
+/// The figures of one settlement (SPEC §3 Settlement).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettlementFigures {
+    pub settlement: Id,
+    pub merchant: Id,
+    #[serde(with = "serde_ts")]
+    pub cutoff: Timestamp,
+    pub payments: Vec<SettledPayment>,
+    pub gross: Amount,
+    pub refunds: Amount,
+    pub fee: Amount,
+    /// Refunds on earlier-settled payments plus a carried negative payout, as of this run.
+    pub deficit: Amount,
+    /// Signed, in minor units of the store currency: may be ≤ 0 (then nothing is paid).
+    pub payout_minor: i64,
+    pub firm_banking: Option<Id>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Event {
+    StoreInitialized {
+        store_id: String,
+        currency: Currency,
+        auto_recharge_unit: Amount,
+        hold_expiry_secs: i64,
+        house: BankAccount,
+    },
+    MemberRegistered {
+        member: Id,
+        name: String,
+        email: String,
+        address: Option<String>,
+        corporate: bool,
+    },
+    MemberUpdated {
+        member: Id,
+        name: Option<String>,
+        address: Option<String>,
+    },
+    MemberDeactivated {
+        member: Id,
+    },
+    BankAccountLinked {
+        link: Id,
+        member: Id,
+        account: BankAccount,
+        primary: bool,
+    },
+    BankAccountUnlinked {
+        link: Id,
+        member: Id,
+        /// The link that became primary because the primary was unlinked.
+        new_primary: Option<Id>,
+    },
+    BankSimConfigured {
+        account: BankAccount,
+        balance: Option<Amount>,
+        closed: Option<bool>,
+    },
+    FirmBankingRequested {
+        request: Id,
+        from: BankAccount,
+        to: BankAccount,
+        amount: Amount,
+        /// The platform object this transfer serves: `rch_1`, `wdr_2`, `rem_3`, `stl_4`.
+        purpose: Id,
+    },
+    FirmBankingCompleted {
+        request: Id,
+    },
+    FirmBankingFailed {
+        request: Id,
+        reason: String,
+    },
+    RechargeCompleted {
+        recharge: Id,
+        member: Id,
+        link: Id,
+        amount: Amount,
+        firm_banking: Id,
+    },
+    RechargeFailed {
+        recharge: Id,
+        member: Id,
+        link: Id,
+        amount: Amount,
+        firm_banking: Id,
+        reason: String,
+    },
+    WithdrawalCompleted {
+        withdrawal: Id,
+        member: Id,
+        link: Id,
+        amount: Amount,
+        firm_banking: Id,
+    },
+    WithdrawalFailed {
+        withdrawal: Id,
+        member: Id,
+        link: Id,
+        amount: Amount,
+        firm_banking: Id,
+        reason: String,
+    },
+    RemittanceCompleted {
+        remittance: Id,
+        from: Id,
+        to: Destination,
+        amount: Amount,
+        firm_banking: Option<Id>,
+        recharge: Option<Id>,
+    },
+    RemittanceFailed {
+        remittance: Id,
+        from: Id,
+        to: Destination,
+        amount: Amount,
+        firm_banking: Option<Id>,
+        recharge: Option<Id>,
+        reason: String,
+    },
+    MerchantRegistered {
+        merchant: Id,
+        name: String,
+        code: String,
+        fee_rate: FeeRate,
+        account: BankAccount,
+    },
+    MerchantUpdated {
+        merchant: Id,
+        fee_rate: Option<FeeRate>,
+        account: Option<BankAccount>,
+    },
+    /// A payment captured at once: money moves now.
+    PaymentCaptured {
+        payment: Id,
+        member: Id,
+        merchant: Id,
+        amount: Amount,
+        fee_rate: FeeRate,
+        reference: Option<String>,
+        recharge: Option<Id>,
+    },
+    /// A hold: `available` drops, nothing is posted until capture.
+    PaymentAuthorized {
+        payment: Id,
+        member: Id,
+        merchant: Id,
+        amount: Amount,
+        fee_rate: FeeRate,
+        reference: Option<String>,
+        recharge: Option<Id>,
+        #[serde(with = "serde_ts")]
+        expires_at: Timestamp,
+    },
+    HoldCaptured {
+        payment: Id,
+        member: Id,
+        merchant: Id,
+        amount: Amount,
+        released: Amount,
+    },
+    HoldVoided {
+        payment: Id,
+        member: Id,
+        amount: Amount,
+    },
+    HoldExpired {
+        payment: Id,
+        member: Id,
+        amount: Amount,
+        #[serde(with = "serde_ts")]
+        expired_at: Timestamp,
+    },
+    RefundIssued {
+        refund: Id,
+        payment: Id,
+        member: Id,
+        merchant: Id,
+        amount: Amount,
+        /// The payment was already settled: the refund adds to the merchant's deficit.
+        after_settlement: bool,
+    },
+    SettlementCompleted(SettlementFigures),
+    SettlementFailed {
+        #[serde(flatten)]
+        figures: SettlementFigures,
+        reason: String,
+    },
+}
+
+impl Event {
+    /// The persisted kind name (the serde tag).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::StoreInitialized { .. } => "StoreInitialized",
+            Event::MemberRegistered { .. } => "MemberRegistered",
+            Event::MemberUpdated { .. } => "MemberUpdated",
+            Event::MemberDeactivated { .. } => "MemberDeactivated",
+            Event::BankAccountLinked { .. } => "BankAccountLinked",
+            Event::BankAccountUnlinked { .. } => "BankAccountUnlinked",
+            Event::BankSimConfigured { .. } => "BankSimConfigured",
+            Event::FirmBankingRequested { .. } => "FirmBankingRequested",
+            Event::FirmBankingCompleted { .. } => "FirmBankingCompleted",
+            Event::FirmBankingFailed { .. } => "FirmBankingFailed",
+            Event::RechargeCompleted { .. } => "RechargeCompleted",
+            Event::RechargeFailed { .. } => "RechargeFailed",
+            Event::WithdrawalCompleted { .. } => "WithdrawalCompleted",
+            Event::WithdrawalFailed { .. } => "WithdrawalFailed",
+            Event::RemittanceCompleted { .. } => "RemittanceCompleted",
+            Event::RemittanceFailed { .. } => "RemittanceFailed",
+            Event::MerchantRegistered { .. } => "MerchantRegistered",
+            Event::MerchantUpdated { .. } => "MerchantUpdated",
+            Event::PaymentCaptured { .. } => "PaymentCaptured",
+            Event::PaymentAuthorized { .. } => "PaymentAuthorized",
+            Event::HoldCaptured { .. } => "HoldCaptured",
+            Event::HoldVoided { .. } => "HoldVoided",
+            Event::HoldExpired { .. } => "HoldExpired",
+            Event::RefundIssued { .. } => "RefundIssued",
+            Event::SettlementCompleted(_) => "SettlementCompleted",
+            Event::SettlementFailed { .. } => "SettlementFailed",
+        }
+    }
+
+    /// The stream the event belongs to: one per aggregate.
+    pub fn stream(&self) -> String {
+        let entity = |id: &Id| match id.kind {
+            crate::ids::Kind::Member => format!("member-{id}"),
+            crate::ids::Kind::Link => format!("bank-{id}"),
+            crate::ids::Kind::Merchant => format!("merchant-{id}"),
+            crate::ids::Kind::Payment => format!("payment-{id}"),
+            crate::ids::Kind::Settlement => format!("settlement-{id}"),
+            crate::ids::Kind::FirmBanking => format!("firmbanking-{id}"),
+            _ => format!("other-{id}"),
+        };
+        match self {
+            Event::StoreInitialized { .. } => "store".to_string(),
+            Event::BankSimConfigured { .. } => "banksim".to_string(),
+            Event::MemberRegistered { member, .. }
+            | Event::MemberUpdated { member, .. }
+            | Event::MemberDeactivated { member } => entity(member),
+            Event::BankAccountLinked { link, .. } | Event::BankAccountUnlinked { link, .. } => {
+                entity(link)
+            }
+            Event::FirmBankingRequested { request, .. }
+            | Event::FirmBankingCompleted { request }
+            | Event::FirmBankingFailed { request, .. } => entity(request),
+            Event::RechargeCompleted { member, .. }
+            | Event::RechargeFailed { member, .. }
+            | Event::WithdrawalCompleted { member, .. }
+            | Event::WithdrawalFailed { member, .. } => format!("wallet-{member}"),
+            Event::RemittanceCompleted { from, .. } | Event::RemittanceFailed { from, .. } => {
+                format!("wallet-{from}")
+            }
+            Event::MerchantRegistered { merchant, .. }
+            | Event::MerchantUpdated { merchant, .. } => entity(merchant),
+            Event::PaymentCaptured { payment, .. }
+            | Event::PaymentAuthorized { payment, .. }
+            | Event::HoldCaptured { payment, .. }
+            | Event::HoldVoided { payment, .. }
+            | Event::HoldExpired { payment, .. }
+            | Event::RefundIssued { payment, .. } => entity(payment),
+            Event::SettlementCompleted(f) | Event::SettlementFailed { figures: f, .. } => {
+                entity(&f.settlement)
+            }
+        }
+    }
+}
+
+/// An event as stored: its place in the log and its envelope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    pub seq: i64,
+    pub stream: String,
+    pub version: i64,
+    pub kind: String,
+    pub schema: i64,
+    pub payload: String,
+    pub recorded_at: String,
+    pub effective_at: String,
+    pub actor: String,
+    pub idempotency_key: Option<String>,
+    pub hash: String,
+}

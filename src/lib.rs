@@ -1,0 +1,20 @@
+//! payctl-core: the engine of payctl. An event-sourced, double-entry pay platform on SQLite:
+//! membership, banking, money, remittance, payment and settlement. No terminal, no `$HOME`.
+#![forbid(unsafe_code)]
+#![deny(clippy::float_arithmetic)]
+
+pub mod clock;
+pub mod domain;
+pub mod engine;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod ledger;
+pub mod money;
+pub mod projections;
+pub mod state;
+pub mod store;
+
+pub use engine::{Context, Engine, Failpoints, InitOptions, Outcome};
+pub use error::{Error, ErrorCode, Result};
+pub use store::OpenMode;

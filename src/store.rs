@@ -1,0 +1,310 @@
+//! The SQLite store: opening (pragmas, file mode, migrations) and the append-only, hash-chained
+//! event log. Projections live in `projections`; this module only knows the log and its metadata.
+
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::event::{Envelope, Event, SCHEMA};
+
+/// How long a writer waits for another process's write transaction before `store_locked`.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Whether opening may create the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Read commands: a missing store is `store_missing`.
+    MustExist,
+    /// Write commands: a missing store is created (mode 0600).
+    CreateIfMissing,
+}
+
+/// Opens (or creates) the store file, sets the pragmas and migrates the schema.
+/// Returns the connection and whether the file was created by this call.
+pub fn open(path: &Path, mode: OpenMode) -> Result<(Connection, bool)> {
+    let exists = path.exists();
+    if !exists && mode == OpenMode::MustExist {
+        return Err(Error::new(
+            ErrorCode::StoreMissing,
+            format!(
+                "no store at {}: create one with `payctl init` (or any write command)",
+                path.display()
+            ),
+        ));
+    }
+    if !exists {
+        create_private_file(path)?;
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    configure(&conn)?;
+    migrate(&conn)?;
+    Ok((conn, !exists))
+}
+
+/// An in-memory store with the current schema: the target of `verify`'s replay.
+pub fn open_in_memory() -> Result<Connection> {
+    let conn = Connection::open_in_memory()?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+fn create_private_file(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Error::internal(format!("cannot create directory {}: {e}", parent.display()))
+        })?;
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Another process created it between our check and now: fine, it is a store or will be.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::internal(format!(
+            "cannot create store {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL: readers never block the writer; FULL: an acknowledged commit survives power loss.
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("cannot switch the store to WAL mode (got {mode})"),
+        ));
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;",
+    )?;
+    Ok(())
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    let known = schema::MIGRATIONS.len() as i64;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > known {
+        return Err(Error::new(
+            ErrorCode::SchemaTooNew,
+            format!(
+                "the store has schema version {version}, this payctl knows up to {known}: \
+                 upgrade payctl"
+            ),
+        ));
+    }
+    if version == known {
+        return Ok(());
+    }
+    // One exclusive transaction for all pending steps; re-read the version inside it in case
+    // another process migrated meanwhile.
+    conn.execute_batch("BEGIN EXCLUSIVE")?;
+    let result = (|| -> Result<()> {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+            conn.execute_batch(sql)?;
+            conn.pragma_update(None, "user_version", i as i64 + 1)?;
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => conn.execute_batch("COMMIT")?,
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// The hash that precedes the first event: derived from the store id.
+pub fn genesis_hash(store_id: &str) -> String {
+    hex(&Sha256::digest(format!("payctl genesis {store_id}").as_bytes()))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// `hash_n = SHA-256(hash_{n-1} ‖ canonical bytes of event n)`. Every envelope field but the
+/// hash itself is covered, each length-prefixed so no two field lists hash alike.
+pub fn event_hash(prev_hash: &str, e: &Envelope) -> String {
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    let seq = e.seq.to_string();
+    let version = e.version.to_string();
+    let schema = e.schema.to_string();
+    let key = e.idempotency_key.as_deref().unwrap_or("\u{0}none");
+    for field in [
+        seq.as_str(),
+        &e.stream,
+        &version,
+        &e.kind,
+        &schema,
+        &e.payload,
+        &e.recorded_at,
+        &e.effective_at,
+        &e.actor,
+        key,
+    ] {
+        h.update((field.len() as u64).to_be_bytes());
+        h.update(field.as_bytes());
+    }
+    hex(&h.finalize())
+}
+
+pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM store_meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO store_meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, value])?;
+    Ok(())
+}
+
+/// The log head as recorded on every append: (seq, hash). (0, genesis) for an empty log.
+pub fn head(conn: &Connection) -> Result<(i64, String)> {
+    let seq = meta_get(conn, "head_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
+    let hash = match meta_get(conn, "head_hash")? {
+        Some(h) => h,
+        None => genesis_hash(&meta_get(conn, "store_id")?.unwrap_or_default()),
+    };
+    Ok((seq, hash))
+}
+
+/// The envelope fields a command supplies for the events it appends.
+pub struct AppendContext<'a> {
+    pub recorded_at: &'a str,
+    pub effective_at: &'a str,
+    pub actor: &'a str,
+    pub idempotency_key: Option<&'a str>,
+}
+
+/// Appends one event at the head of the log: next seq, next stream version, chained hash.
+pub fn append_on(tx: &Connection, event: &Event, ctx: &AppendContext<'_>) -> Result<Envelope> {
+    let (head_seq, head_hash) = head(tx)?;
+    let stream = event.stream();
+    let version: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = ?1")?
+        .query_row([&stream], |r| r.get(0))?;
+    let mut env = Envelope {
+        seq: head_seq + 1,
+        stream,
+        version: version + 1,
+        kind: event.kind().to_string(),
+        schema: SCHEMA,
+        payload: serde_json::to_string(event)
+            .map_err(|e| Error::internal(format!("cannot encode event: {e}")))?,
+        recorded_at: ctx.recorded_at.to_string(),
+        effective_at: ctx.effective_at.to_string(),
+        actor: ctx.actor.to_string(),
+        idempotency_key: ctx.idempotency_key.map(str::to_string),
+        hash: String::new(),
+    };
+    env.hash = event_hash(&head_hash, &env);
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO events (seq, stream, version, kind, schema, payload, recorded_at,
+                                 effective_at, actor, idempotency_key, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            env.seq,
+            env.stream,
+            env.version,
+            env.kind,
+            env.schema,
+            env.payload,
+            env.recorded_at,
+            env.effective_at,
+            env.actor,
+            env.idempotency_key,
+            env.hash
+        ]);
+    if let Err(e) = inserted {
+        if e.sqlite_error_code() == Some(rusqlite::ffi::ErrorCode::ConstraintViolation) {
+            return Err(Error::new(
+                ErrorCode::ConcurrentUpdate,
+                format!("stream {} changed under this command: retry", env.stream),
+            ));
+        }
+        return Err(e.into());
+    }
+    meta_set(tx, "head_seq", &env.seq.to_string())?;
+    meta_set(tx, "head_hash", &env.hash)?;
+    Ok(env)
+}
+
+pub fn envelope_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Envelope> {
+    Ok(Envelope {
+        seq: r.get(0)?,
+        stream: r.get(1)?,
+        version: r.get(2)?,
+        kind: r.get(3)?,
+        schema: r.get(4)?,
+        payload: r.get(5)?,
+        recorded_at: r.get(6)?,
+        effective_at: r.get(7)?,
+        actor: r.get(8)?,
+        idempotency_key: r.get(9)?,
+        hash: r.get(10)?,
+    })
+}
+
+pub const ENVELOPE_COLUMNS: &str = "seq, stream, version, kind, schema, payload, recorded_at, \
+                                    effective_at, actor, idempotency_key, hash";
+
+/// Decodes an event payload, upcasting older schemas (none yet: schema 1 is the first).
+pub fn decode(env: &Envelope) -> Result<Event> {
+    if env.schema != SCHEMA {
+        return Err(Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("event {} has unknown payload schema {}", env.seq, env.schema),
+        ));
+    }
+    serde_json::from_str(&env.payload).map_err(|e| {
+        Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("event {} ({}) has an unreadable payload: {e}", env.seq, env.kind),
+        )
+    })
+}
+
+/// Number of events in the log.
+pub fn event_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?)
+}
+
+/// The largest effective time recorded, in storage form.
+pub fn last_effective_at(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT effective_at FROM events ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+        .optional()?)
+}
