@@ -12,8 +12,10 @@ pub mod ids;
 pub mod ledger;
 pub mod money;
 pub mod projections;
+pub mod queries;
 pub mod state;
 pub mod store;
+pub mod verify;
 
 pub use engine::{Context, Engine, Failpoints, InitOptions, Outcome};
 pub use error::{Error, ErrorCode, Result};

@@ -1,1 +1,160 @@
-fn main(){}
+//! payctl: a whole pay platform in one binary. This crate is the edge: argument parsing, output,
+//! exit codes, where the store lives. Every rule lives in payctl-core.
+
+mod admin;
+mod bank;
+mod events;
+mod exit;
+mod ledger;
+mod member;
+mod merchant;
+mod money;
+mod output;
+mod pay;
+mod remit;
+mod settle;
+mod write;
+
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::output::Output;
+
+/// payctl — members, bank accounts, wallets, remittances, payments, refunds and settlement on
+/// one local, event-sourced, double-entry SQLite store.
+#[derive(Debug, Parser)]
+#[command(
+    name = "payctl",
+    version,
+    infer_subcommands = false,
+    after_help = "Examples:\n  payctl init --currency KRW\n  payctl member register --name 'Kim Minji' --email minji@example.com\n  payctl money balance minji@example.com\n\nExit codes: 0 ok, 1 internal, 2 invalid input, 3 refused by a rule, 4 not found,\n5 conflict, 6 store problem."
+)]
+pub struct Cli {
+    /// Store file (default: the platform data dir, e.g. ~/.local/share/payctl/payctl.db).
+    #[arg(long, global = true, env = "PAYCTL_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Machine output: one JSON object on stdout (errors too).
+    #[arg(long, global = true)]
+    json: bool,
+    /// Who is acting, recorded on every event (default: the OS user).
+    #[arg(long, global = true, value_name = "NAME")]
+    actor: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    #[command(subcommand)]
+    Member(member::MemberCommand),
+    #[command(subcommand)]
+    Bank(bank::BankCommand),
+    #[command(subcommand)]
+    Money(money::MoneyCommand),
+    Remit(remit::RemitArgs),
+    #[command(subcommand)]
+    Merchant(merchant::MerchantCommand),
+    Pay(pay::PayArgs),
+    Capture(pay::CaptureArgs),
+    Void(pay::VoidArgs),
+    Refund(pay::RefundArgs),
+    #[command(subcommand)]
+    Payment(pay::PaymentCommand),
+    Settle(settle::SettleArgs),
+    #[command(subcommand)]
+    Settlement(settle::SettlementCommand),
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
+    Events(events::EventsArgs),
+    Verify(admin::VerifyArgs),
+    Rebuild(admin::RebuildArgs),
+    Config(admin::ConfigArgs),
+    Init(admin::InitArgs),
+}
+
+/// What every command needs from the global flags.
+pub struct App {
+    pub db: PathBuf,
+    pub actor: String,
+    pub out: Output,
+}
+
+fn default_db() -> PathBuf {
+    directories::ProjectDirs::from("", "", "payctl")
+        .map(|d| d.data_dir().join("payctl.db"))
+        .unwrap_or_else(|| PathBuf::from("payctl.db"))
+}
+
+fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".to_string())
+}
+
+fn main() {
+    let _ = color_eyre::install();
+    let args: Vec<String> = std::env::args().collect();
+    let wants_json = args.iter().any(|a| a == "--json");
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                std::process::exit(0);
+            }
+            if wants_json {
+                let msg = e.to_string();
+                let first = msg.lines().next().unwrap_or("invalid arguments");
+                let first = first.trim_start_matches("error: ");
+                Output::new(true).error("invalid_input", first, None);
+                std::process::exit(2);
+            }
+            let _ = e.print();
+            std::process::exit(2);
+        }
+    };
+    let Some(command) = cli.command else {
+        // The console arrives with its own issue; until then bare `payctl` shows the help.
+        let _ = Cli::command().print_help();
+        println!();
+        std::process::exit(0);
+    };
+    let app = App {
+        db: cli.db.unwrap_or_else(default_db),
+        actor: cli.actor.unwrap_or_else(os_user),
+        out: Output::new(cli.json),
+    };
+    let result = match command {
+        Command::Member(c) => member::run(c, &app),
+        Command::Bank(c) => bank::run(c, &app),
+        Command::Money(c) => money::run(c, &app),
+        Command::Remit(a) => remit::run(a, &app),
+        Command::Merchant(c) => merchant::run(c, &app),
+        Command::Pay(a) => pay::run_pay(a, &app),
+        Command::Capture(a) => pay::run_capture(a, &app),
+        Command::Void(a) => pay::run_void(a, &app),
+        Command::Refund(a) => pay::run_refund(a, &app),
+        Command::Payment(c) => pay::run_payment(c, &app),
+        Command::Settle(a) => settle::run_settle(a, &app),
+        Command::Settlement(c) => settle::run_settlement(c, &app),
+        Command::Ledger(c) => ledger::run(c, &app),
+        Command::Events(a) => events::run(a, &app),
+        Command::Verify(a) => admin::run_verify(a, &app),
+        Command::Rebuild(a) => admin::run_rebuild(a, &app),
+        Command::Config(a) => admin::run_config(a, &app),
+        Command::Init(a) => admin::run_init(a, &app),
+    };
+    std::process::exit(exit::report(result, &app.out));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,128 @@
+//! `payctl merchant register|update|show|list`
+
+use clap::Subcommand;
+use payctl_core::domain::Command;
+use payctl_core::queries::{Merchant, Page};
+use rust_decimal::Decimal;
+
+use crate::App;
+use crate::exit::CmdResult;
+use crate::output::{Align, money};
+use crate::write::{WriteArgs, execute, open_read, parse_amount, print};
+
+#[derive(Debug, Subcommand)]
+pub enum MerchantCommand {
+    /// Register a merchant with its fee rate (percent) and settlement bank account.
+    #[command(after_help = "Example:\n  payctl merchant register --name 'Hanbit Coffee Gangnam' --code HANBIT-GN --fee-rate 2.35 --bank SHINHAN --account 110-222-333444")]
+    Register {
+        #[arg(long)]
+        name: String,
+        /// Unique code; works wherever a merchant is expected.
+        #[arg(long)]
+        code: String,
+        /// Percent, 0 to 100, at most 2 decimals.
+        #[arg(long, value_parser = parse_amount)]
+        fee_rate: Decimal,
+        #[arg(long)]
+        bank: String,
+        #[arg(long)]
+        account: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Change the fee rate (new payments only) or the settlement account.
+    #[command(after_help = "Example:\n  payctl merchant update HANBIT-GN --fee-rate 1.90")]
+    Update {
+        merchant: String,
+        #[arg(long, value_parser = parse_amount)]
+        fee_rate: Option<Decimal>,
+        #[arg(long)]
+        bank: Option<String>,
+        #[arg(long)]
+        account: Option<String>,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Show a merchant (MERCHANT: id or code) with its unsettled amount.
+    #[command(after_help = "Example:\n  payctl merchant show HANBIT-GN")]
+    Show { merchant: String },
+    /// List merchants.
+    #[command(after_help = "Example:\n  payctl merchant list --json")]
+    List {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+}
+
+pub fn run(command: MerchantCommand, app: &App) -> CmdResult {
+    match command {
+        MerchantCommand::Register { name, code, fee_rate, bank, account, write } => {
+            let done = execute(app, &Command::RegisterMerchant { name, code, fee_rate, bank, account }, &write)?;
+            print(app, &done, format!("Registered merchant {}", done.id()));
+        }
+        MerchantCommand::Update { merchant, fee_rate, bank, account, write } => {
+            let done = execute(app, &Command::UpdateMerchant { merchant, fee_rate, bank, account }, &write)?;
+            print(app, &done, format!("Updated merchant {}", done.id()));
+        }
+        MerchantCommand::Show { merchant } => {
+            let engine = open_read(app)?;
+            let m = engine.merchant(&merchant)?;
+            if app.out.json {
+                app.out.json_value(&serde_json::to_value(&m).map_err(|e| color_eyre::eyre::eyre!(e))?);
+                return Ok(());
+            }
+            app.out.fields(&[
+                ("merchant", m.id.clone()),
+                ("name", m.name.clone()),
+                ("code", m.code.clone()),
+                ("fee rate", format!("{}%", m.fee_rate)),
+                ("account", format!("{} {}", m.bank, m.account)),
+                ("registered", m.registered_at.clone()),
+                ("unsettled", money(m.unsettled, m.currency)),
+                ("deficit", money(m.deficit, m.currency)),
+                ("last settlement", m.last_settlement.clone().unwrap_or_else(|| "-".into())),
+            ]);
+        }
+        MerchantCommand::List { limit, offset } => {
+            let engine = open_read(app)?;
+            let list = engine.merchants(Page { limit, offset })?;
+            print_merchants(app, &list);
+        }
+    }
+    Ok(())
+}
+
+fn print_merchants(app: &App, list: &[Merchant]) {
+    if app.out.json {
+        app.out.json_value(&serde_json::json!({ "merchants": list }));
+        return;
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|m| {
+            vec![
+                m.id.clone(),
+                m.code.clone(),
+                m.name.clone(),
+                format!("{}%", m.fee_rate),
+                money(m.unsettled, m.currency),
+                money(m.deficit, m.currency),
+                m.last_settlement.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    app.out.table(
+        &[
+            ("ID", Align::Left),
+            ("CODE", Align::Left),
+            ("NAME", Align::Left),
+            ("FEE", Align::Right),
+            ("UNSETTLED", Align::Right),
+            ("DEFICIT", Align::Right),
+            ("LAST SETTLEMENT", Align::Left),
+        ],
+        &rows,
+    );
+}

@@ -1,0 +1,148 @@
+//! Everything users read: aligned tables, money with separators and currency, JSON objects,
+//! errors. Colour only on a terminal and never with NO_COLOR. Stored text is escaped so a
+//! name full of terminal escape codes prints as harmless text.
+
+use std::io::{IsTerminal, Write};
+
+use payctl_core::money::Currency;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+pub struct Output {
+    pub json: bool,
+    color: bool,
+}
+
+/// Where a column's cells sit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+impl Output {
+    pub fn new(json: bool) -> Output {
+        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        Output { json, color }
+    }
+
+    /// Writes one line to stdout; a closed pipe ends the program quietly (exit 0).
+    pub fn line(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = writeln!(out, "{text}") {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }
+
+    pub fn json_value(&self, v: &Value) {
+        self.line(&v.to_string());
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        if self.color { format!("\u{1b}[1m{text}\u{1b}[0m") } else { text.to_string() }
+    }
+
+    fn dim(&self, text: &str) -> String {
+        if self.color { format!("\u{1b}[2m{text}\u{1b}[0m") } else { text.to_string() }
+    }
+
+    /// Prints an aligned table. Cells are escaped; widths count characters.
+    pub fn table(&self, headers: &[(&str, Align)], rows: &[Vec<String>]) {
+        if rows.is_empty() {
+            self.line(&self.dim("(none)"));
+            return;
+        }
+        let rows: Vec<Vec<String>> =
+            rows.iter().map(|r| r.iter().map(|c| escape(c)).collect()).collect();
+        let mut widths: Vec<usize> = headers.iter().map(|(h, _)| h.chars().count()).collect();
+        for r in &rows {
+            for (i, c) in r.iter().enumerate() {
+                if let Some(w) = widths.get_mut(i) {
+                    *w = (*w).max(c.chars().count());
+                }
+            }
+        }
+        let render = |cells: Vec<&str>| -> String {
+            let mut parts = Vec::new();
+            for (i, c) in cells.iter().enumerate() {
+                let w = widths.get(i).copied().unwrap_or(0);
+                let pad = w.saturating_sub(c.chars().count());
+                let align = headers.get(i).map(|h| h.1).unwrap_or(Align::Left);
+                parts.push(match align {
+                    Align::Left => format!("{c}{}", " ".repeat(pad)),
+                    Align::Right => format!("{}{c}", " ".repeat(pad)),
+                });
+            }
+            parts.join("  ").trim_end().to_string()
+        };
+        self.line(&self.bold(&render(headers.iter().map(|(h, _)| *h).collect())));
+        for r in &rows {
+            self.line(&render(r.iter().map(String::as_str).collect()));
+        }
+    }
+
+    /// `key: value` lines, keys aligned.
+    pub fn fields(&self, pairs: &[(&str, String)]) {
+        let w = pairs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+        for (k, v) in pairs {
+            let label = format!("{k}:{}", " ".repeat(w - k.chars().count()));
+            self.line(&format!("{}  {}", self.bold(&label), escape(v)));
+        }
+    }
+
+    pub fn error(&self, code: &str, message: &str, extra: Option<(&str, Value)>) {
+        if self.json {
+            let mut obj = serde_json::json!({"error": {"code": code, "message": message}});
+            if let (Some((k, v)), Some(map)) = (extra, obj.as_object_mut()) {
+                map.insert(k.to_string(), v);
+            }
+            self.json_value(&obj);
+        } else {
+            let label = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+                "\u{1b}[31merror\u{1b}[0m".to_string()
+            } else {
+                "error".to_string()
+            };
+            let _ = writeln!(std::io::stderr(), "{label} [{code}]: {}", escape(message));
+        }
+    }
+}
+
+/// Control characters (ESC, BEL, CR, …) shown as escapes instead of acting on the terminal.
+pub fn escape(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect()
+}
+
+/// `47000` → `47,000 KRW`; `-1234.5` (USD) → `-1,234.50 USD`.
+pub fn money(amount: Decimal, currency: Currency) -> String {
+    let scale = currency.minor_units();
+    let mut a = amount;
+    a.rescale(scale);
+    let text = a.to_string();
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", text.as_str()),
+    };
+    let (int_part, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mut grouped = String::new();
+    for (i, ch) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f} {currency}"),
+        None => format!("{sign}{grouped} {currency}"),
+    }
+}

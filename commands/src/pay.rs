@@ -1,0 +1,211 @@
+//! `payctl pay`, `capture`, `void`, `refund`, `payment show|list`
+
+use clap::{Args, Subcommand};
+use payctl_core::clock;
+use payctl_core::domain::Command;
+use payctl_core::queries::{Page, PaymentQuery};
+use rust_decimal::Decimal;
+
+use crate::App;
+use crate::exit::CmdResult;
+use crate::output::{Align, money};
+use crate::write::{WriteArgs, execute, open_read, parse_amount, print};
+
+/// Pay a merchant from a member's wallet: captured at once, or only authorized with --hold.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  payctl pay minji@example.com HANBIT-GN 4,500 --ref order-1001\n  payctl pay mem_2 mer_1 6000 --ref order-1002 --hold")]
+pub struct PayArgs {
+    member: String,
+    merchant: String,
+    #[arg(value_parser = parse_amount)]
+    amount: Decimal,
+    /// Your reference (unique); works wherever a payment is expected.
+    #[arg(long = "ref", value_name = "REF")]
+    reference: Option<String>,
+    /// Only authorize: available drops now; capture, void or expiry later.
+    #[arg(long)]
+    hold: bool,
+    /// Refuse with insufficient_funds instead of recharging when short.
+    #[arg(long)]
+    no_auto_recharge: bool,
+    #[command(flatten)]
+    write: WriteArgs,
+}
+
+/// Capture a held payment, fully or partly (the rest is released).
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  payctl capture order-1002 5,500")]
+pub struct CaptureArgs {
+    payment: String,
+    #[arg(value_parser = parse_amount)]
+    amount: Option<Decimal>,
+    #[command(flatten)]
+    write: WriteArgs,
+}
+
+/// Release a held payment without capturing it.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  payctl void order-1003")]
+pub struct VoidArgs {
+    payment: String,
+    #[command(flatten)]
+    write: WriteArgs,
+}
+
+/// Refund a captured payment, fully (default: all that is left) or partly; works after settlement.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  payctl refund order-1001 1,500\n  payctl refund pay_2")]
+pub struct RefundArgs {
+    payment: String,
+    #[arg(value_parser = parse_amount)]
+    amount: Option<Decimal>,
+    #[command(flatten)]
+    write: WriteArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentCommand {
+    /// Show a payment (PAYMENT: pay_N or its ref) with its refunds.
+    #[command(after_help = "Example:\n  payctl payment show order-1001")]
+    Show { payment: String },
+    /// List payments, newest first.
+    #[command(after_help = "Example:\n  payctl payment list --merchant HANBIT-GN --status captured")]
+    List {
+        #[arg(long)]
+        member: Option<String>,
+        #[arg(long)]
+        merchant: Option<String>,
+        /// authorized, captured, voided, expired, settled or unsettled.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+}
+
+pub fn run_pay(a: PayArgs, app: &App) -> CmdResult {
+    let cmd = Command::Pay {
+        member: a.member,
+        merchant: a.merchant,
+        amount: a.amount,
+        reference: a.reference,
+        hold: a.hold,
+        auto_recharge: !a.no_auto_recharge,
+    };
+    let done = execute(app, &cmd, &a.write)?;
+    let c = done.engine.settings_or_default()?.currency;
+    let amount: Decimal = done.detail("amount").parse().unwrap_or_default();
+    let verb = if done.detail("status") == "authorized" { "Authorized (held)" } else { "Paid" };
+    let recharge = match done.detail("recharge") {
+        r if r.is_empty() => String::new(),
+        r => format!(", after auto-recharge {r}"),
+    };
+    print(app, &done, format!("{verb} {} from {} to {} ({}{recharge})", money(amount, c), done.detail("member"), done.detail("merchant"), done.id()));
+    Ok(())
+}
+
+pub fn run_capture(a: CaptureArgs, app: &App) -> CmdResult {
+    let done = execute(app, &Command::Capture { payment: a.payment, amount: a.amount }, &a.write)?;
+    let c = done.engine.settings_or_default()?.currency;
+    let amount: Decimal = done.detail("amount").parse().unwrap_or_default();
+    let released: Decimal = done.detail("released").parse().unwrap_or_default();
+    print(app, &done, format!("Captured {} of {} (released {})", money(amount, c), done.id(), money(released, c)));
+    Ok(())
+}
+
+pub fn run_void(a: VoidArgs, app: &App) -> CmdResult {
+    let done = execute(app, &Command::Void { payment: a.payment }, &a.write)?;
+    let c = done.engine.settings_or_default()?.currency;
+    let released: Decimal = done.detail("released").parse().unwrap_or_default();
+    print(app, &done, format!("Voided {} (released {})", done.id(), money(released, c)));
+    Ok(())
+}
+
+pub fn run_refund(a: RefundArgs, app: &App) -> CmdResult {
+    let done = execute(app, &Command::Refund { payment: a.payment, amount: a.amount }, &a.write)?;
+    let c = done.engine.settings_or_default()?.currency;
+    let amount: Decimal = done.detail("amount").parse().unwrap_or_default();
+    print(app, &done, format!("Refunded {} of {} ({})", money(amount, c), done.detail("payment"), done.id()));
+    Ok(())
+}
+
+pub fn run_payment(command: PaymentCommand, app: &App) -> CmdResult {
+    let engine = open_read(app)?;
+    match command {
+        PaymentCommand::Show { payment } => {
+            let p = engine.payment(&payment, clock::now())?;
+            if app.out.json {
+                app.out.json_value(&serde_json::to_value(&p).map_err(|e| color_eyre::eyre::eyre!(e))?);
+                return Ok(());
+            }
+            let c = p.currency;
+            app.out.fields(&[
+                ("payment", p.id.clone()),
+                ("ref", p.reference.clone().unwrap_or_default()),
+                ("member", p.member.clone()),
+                ("merchant", p.merchant.clone()),
+                ("status", p.status.clone()),
+                ("amount", money(p.amount, c)),
+                ("captured", money(p.captured, c)),
+                ("refunded", money(p.refunded, c)),
+                ("fee rate", format!("{}%", p.fee_rate)),
+                ("created", p.created_at.clone()),
+                ("expires", p.expires_at.clone().unwrap_or_else(|| "-".into())),
+                ("captured at", p.captured_at.clone().unwrap_or_else(|| "-".into())),
+                ("settlement", p.settlement.clone().unwrap_or_else(|| "-".into())),
+            ]);
+            if !p.refunds.is_empty() {
+                app.out.line("");
+                let rows: Vec<Vec<String>> = p
+                    .refunds
+                    .iter()
+                    .map(|r| vec![r.id.clone(), r.at.clone(), money(r.amount, c), if r.after_settlement { "yes".into() } else { String::new() }])
+                    .collect();
+                app.out.table(&[("REFUND", Align::Left), ("AT", Align::Left), ("AMOUNT", Align::Right), ("AFTER SETTLEMENT", Align::Left)], &rows);
+            }
+        }
+        PaymentCommand::List { member, merchant, status, limit, offset } => {
+            let q = PaymentQuery { member, merchant, status };
+            let list = engine.payments(&q, Page { limit, offset }, clock::now())?;
+            if app.out.json {
+                app.out.json_value(&serde_json::json!({ "payments": list }));
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.id.clone(),
+                        p.reference.clone().unwrap_or_default(),
+                        p.member.clone(),
+                        p.merchant.clone(),
+                        p.status.clone(),
+                        money(p.amount, p.currency),
+                        money(p.captured, p.currency),
+                        money(p.refunded, p.currency),
+                        p.settlement.clone().unwrap_or_default(),
+                        p.created_at.clone(),
+                    ]
+                })
+                .collect();
+            app.out.table(
+                &[
+                    ("ID", Align::Left),
+                    ("REF", Align::Left),
+                    ("MEMBER", Align::Left),
+                    ("MERCHANT", Align::Left),
+                    ("STATUS", Align::Left),
+                    ("AMOUNT", Align::Right),
+                    ("CAPTURED", Align::Right),
+                    ("REFUNDED", Align::Right),
+                    ("SETTLEMENT", Align::Left),
+                    ("CREATED", Align::Left),
+                ],
+                &rows,
+            );
+        }
+    }
+    Ok(())
+}

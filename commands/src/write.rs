@@ -1,0 +1,121 @@
+//! The shared shape of every mutating command: `--idempotency-key`, `--at`, open (creating the
+//! store if needed), execute through the engine, print the outcome.
+
+use clap::Args;
+use payctl_core::clock::{self, Timestamp};
+use payctl_core::domain::{Applied, Command};
+use payctl_core::{Context, Engine, Error, ErrorCode, Failpoints, OpenMode};
+use serde_json::{Value, json};
+
+use crate::App;
+use crate::exit::Failure;
+
+#[derive(Debug, Clone, Args)]
+pub struct WriteArgs {
+    /// Makes the command safe to retry: the same key with the same request answers the first
+    /// outcome again and changes nothing (≤ 255 characters).
+    #[arg(long, value_name = "KEY")]
+    pub idempotency_key: Option<String>,
+    /// Effective (business) time, RFC 3339 (default: now). Never earlier than the last recorded.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub at: Option<Timestamp>,
+}
+
+pub fn parse_time(text: &str) -> Result<Timestamp, String> {
+    clock::parse(text).ok_or_else(|| {
+        format!("invalid_input: time {text:?} is not RFC 3339 (e.g. 2026-03-02T09:00:00Z) or YYYY-MM-DD")
+    })
+}
+
+/// clap value parser for the amount grammar (the currency's minor units are checked by the core).
+pub fn parse_amount(text: &str) -> Result<rust_decimal::Decimal, String> {
+    payctl_core::money::parse_decimal(text).map_err(|e| format!("invalid_input: {e}"))
+}
+
+pub fn open_write(app: &App) -> Result<Engine, Failure> {
+    let mut engine = Engine::open(&app.db, OpenMode::CreateIfMissing)?;
+    if let Ok(name) = std::env::var("PAYCTL_FAILPOINT") {
+        engine.set_failpoints(Failpoints { name: Some(name) });
+    }
+    Ok(engine)
+}
+
+pub fn open_read(app: &App) -> Result<Engine, Failure> {
+    Ok(Engine::open(&app.db, OpenMode::MustExist)?)
+}
+
+pub fn context(app: &App, w: &WriteArgs) -> Context {
+    Context {
+        at: w.at,
+        actor: app.actor.clone(),
+        idempotency_key: w.idempotency_key.clone(),
+    }
+}
+
+/// A successful (or replayed) command.
+pub struct Done {
+    pub applied: Applied,
+    pub replayed: bool,
+    pub engine: Engine,
+}
+
+impl Done {
+    /// The JSON object SPEC §6 describes: `id`, `replayed`, and the details.
+    pub fn json(&self) -> Value {
+        let mut obj = serde_json::Map::new();
+        if let Some(id) = &self.applied.id {
+            obj.insert("id".into(), json!(id.to_string()));
+        }
+        for (k, v) in &self.applied.details {
+            obj.insert(k.clone(), v.clone());
+        }
+        obj.insert("replayed".into(), json!(self.replayed));
+        Value::Object(obj)
+    }
+
+    pub fn id(&self) -> String {
+        self.applied.id.map(|i| i.to_string()).unwrap_or_default()
+    }
+
+    pub fn detail(&self, key: &str) -> String {
+        match self.applied.details.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+            None => String::new(),
+        }
+    }
+
+    pub fn suffix(&self) -> &'static str {
+        if self.replayed { " (replayed)" } else { "" }
+    }
+}
+
+/// Executes a command; a refusal becomes the failure to report (with `replayed` in JSON).
+pub fn execute(app: &App, command: &Command, w: &WriteArgs) -> Result<Done, Failure> {
+    let mut engine = open_write(app)?;
+    let outcome = engine.execute(command, &context(app, w))?;
+    match outcome.result {
+        Ok(applied) => Ok(Done {
+            applied,
+            replayed: outcome.replayed,
+            engine,
+        }),
+        Err(error) => Err(Failure::Core {
+            error,
+            extra: Some(("replayed", json!(outcome.replayed))),
+        }),
+    }
+}
+
+/// Prints a simple outcome: JSON, or one human line.
+pub fn print(app: &App, done: &Done, human: String) {
+    if app.out.json {
+        app.out.json_value(&done.json());
+    } else {
+        app.out.line(&format!("{human}{}", done.suffix()));
+    }
+}
+
+pub fn invalid(field: &str, value: &str, why: &str) -> Failure {
+    Error::new(ErrorCode::InvalidInput, format!("{field} {value:?}: {why}")).into()
+}
