@@ -31,7 +31,9 @@ pub fn parse(text: &str) -> Option<Timestamp> {
 
 /// Reads the storage form back (and, leniently, any RFC 3339).
 pub fn from_storage(text: &str) -> Option<Timestamp> {
-    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// serde helpers so event payloads carry times in the storage form.
@@ -60,7 +62,10 @@ mod tests {
         assert!(to_storage(a) < to_storage(b));
         assert_eq!(from_storage(&to_storage(b)), Some(b));
         assert_eq!(to_display(a), "2026-03-02T09:00:00Z");
-        assert_eq!(parse("2026-03-03").map(to_display).as_deref(), Some("2026-03-03T00:00:00Z"));
+        assert_eq!(
+            parse("2026-03-03").map(to_display).as_deref(),
+            Some("2026-03-03T00:00:00Z")
+        );
         assert_eq!(parse("yesterday"), None);
     }
 }

@@ -210,9 +210,14 @@ impl PaymentStatus {
     }
 
     pub fn parse(s: &str) -> Option<PaymentStatus> {
-        [Self::Authorized, Self::Captured, Self::Voided, Self::Expired]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [
+            Self::Authorized,
+            Self::Captured,
+            Self::Voided,
+            Self::Expired,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 }
 
@@ -449,9 +454,15 @@ pub fn require_active(member: &MemberView) -> Result<()> {
 pub fn validate_bank_account(bank: &str, account: &str) -> Result<BankAccount> {
     let bank_ok = !bank.is_empty()
         && bank.len() <= 32
-        && bank.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && bank
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if !bank_ok {
-        return Err(Error::invalid("bank", bank, "use a bank code of letters, digits, '-' or '_'"));
+        return Err(Error::invalid(
+            "bank",
+            bank,
+            "use a bank code of letters, digits, '-' or '_'",
+        ));
     }
     let account_ok = !account.is_empty()
         && account.len() <= 64
@@ -507,7 +518,10 @@ pub fn firm_banking(
 }
 
 pub fn bank_declined(what: &str, reason: &str) -> Error {
-    Error::new(ErrorCode::BankDeclined, format!("{what}: bank declined ({reason})"))
+    Error::new(
+        ErrorCode::BankDeclined,
+        format!("{what}: bank declined ({reason})"),
+    )
 }
 
 /// Routes a command to its service.

@@ -86,7 +86,16 @@ pub struct Engine {
 
 impl Engine {
     pub fn open(path: &Path, mode: OpenMode) -> Result<Engine> {
-        let (conn, created) = store::open(path, mode)?;
+        Engine::open_with_timeout(path, mode, store::BUSY_TIMEOUT)
+    }
+
+    /// As `open`, waiting at most `busy_timeout` for another writer before `store_locked`.
+    pub fn open_with_timeout(
+        path: &Path,
+        mode: OpenMode,
+        busy_timeout: std::time::Duration,
+    ) -> Result<Engine> {
+        let (conn, created) = store::open(path, mode, busy_timeout)?;
         Ok(Engine {
             conn,
             failpoints: Failpoints::default(),
@@ -130,7 +139,9 @@ impl Engine {
 
     /// `payctl init`: records the settings once. Re-running with the same currency is a no-op.
     pub fn init(&mut self, options: &InitOptions, ctx: &Context) -> Result<(Settings, bool)> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         if let Some(existing) = Settings::load(&tx)? {
             if existing.currency != options.currency {
                 return Err(Error::new(
@@ -157,7 +168,9 @@ impl Engine {
             validate_key(key)?;
         }
         let failpoint = self.failpoints.name.clone();
-        let mut tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let request_hash = request_hash(command)?;
         if let Some(key) = &ctx.idempotency_key {
             if let Some(found) = lookup_key(&tx, key, &request_hash)? {
@@ -233,7 +246,9 @@ impl Engine {
             ])?;
         }
         if failpoint.as_deref() == Some("before_commit") {
-            return Err(Error::internal("failpoint before_commit: command abandoned"));
+            return Err(Error::internal(
+                "failpoint before_commit: command abandoned",
+            ));
         }
         tx.commit()?;
         Ok(Outcome {
@@ -301,9 +316,8 @@ fn lookup_key(conn: &Connection, key: &str, request_hash: &str) -> Result<Option
 fn default_settings(options: &InitOptions, store_id: &str) -> Result<Settings> {
     let currency = options.currency;
     let unit = match options.auto_recharge_unit {
-        Some(u) => Amount::positive(u, currency).map_err(|e| {
-            Error::new(ErrorCode::InvalidInput, format!("auto-recharge-unit: {e}"))
-        })?,
+        Some(u) => Amount::positive(u, currency)
+            .map_err(|e| Error::new(ErrorCode::InvalidInput, format!("auto-recharge-unit: {e}")))?,
         None => Amount::new(rust_decimal::Decimal::from(10_000), currency)?,
     };
     if options.hold_expiry_secs <= 0 {
@@ -337,7 +351,12 @@ fn new_store_id(at: Timestamp) -> String {
 }
 
 /// Records `StoreInitialized` as the log's first event.
-fn initialize(conn: &Connection, options: &InitOptions, ctx: &Context, at: Timestamp) -> Result<()> {
+fn initialize(
+    conn: &Connection,
+    options: &InitOptions,
+    ctx: &Context,
+    at: Timestamp,
+) -> Result<()> {
     let store_id = new_store_id(at);
     let s = default_settings(options, &store_id)?;
     store::meta_set(conn, "store_id", &store_id)?;
@@ -371,7 +390,12 @@ fn expired_holds(conn: &Connection, settings: &Settings, at: Timestamp) -> Resul
     )?;
     let rows = stmt
         .query_map([clock::to_storage(at)], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()

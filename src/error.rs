@@ -124,9 +124,10 @@ impl From<rusqlite::Error> for Error {
                 ErrorCode::StoreLocked,
                 format!("the store is locked by another process (gave up waiting): {e}"),
             ),
-            Some(C::DatabaseCorrupt | C::NotADatabase) => {
-                Error::new(ErrorCode::StoreCorrupt, format!("the store file is damaged: {e}"))
-            }
+            Some(C::DatabaseCorrupt | C::NotADatabase) => Error::new(
+                ErrorCode::StoreCorrupt,
+                format!("the store file is damaged: {e}"),
+            ),
             _ => Error::internal(format!("sqlite: {e}")),
         }
     }
@@ -134,7 +135,10 @@ impl From<rusqlite::Error> for Error {
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Error {
-        Error::new(ErrorCode::StoreCorrupt, format!("unreadable stored JSON: {e}"))
+        Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("unreadable stored JSON: {e}"),
+        )
     }
 }
 

@@ -106,8 +106,13 @@ mod tests {
     #[test]
     fn ids_round_trip_and_refuse_ambiguous_text() {
         assert_eq!(Id::parse("mem_12"), Some(Id::new(Kind::Member, 12)));
-        assert_eq!(Id::parse("fb_3").map(|i| i.to_string()), Some("fb_3".into()));
-        for bad in ["mem_", "mem_01", "mem_-1", "xyz_1", "mem1", "mem_1a", "mem_0"] {
+        assert_eq!(
+            Id::parse("fb_3").map(|i| i.to_string()),
+            Some("fb_3".into())
+        );
+        for bad in [
+            "mem_", "mem_01", "mem_-1", "xyz_1", "mem1", "mem_1a", "mem_0",
+        ] {
             assert_eq!(Id::parse(bad), None, "{bad}");
         }
     }

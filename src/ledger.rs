@@ -41,7 +41,10 @@ pub fn transaction(event: &Event, currency: Currency) -> Option<Transaction> {
             ..
         } => tx(
             format!("{recharge} recharge {member}"),
-            vec![(HOUSE.into(), m(amount)), (wallet_account(member), -m(amount))],
+            vec![
+                (HOUSE.into(), m(amount)),
+                (wallet_account(member), -m(amount)),
+            ],
         ),
         Event::WithdrawalCompleted {
             withdrawal,
@@ -50,7 +53,10 @@ pub fn transaction(event: &Event, currency: Currency) -> Option<Transaction> {
             ..
         } => tx(
             format!("{withdrawal} withdraw {member}"),
-            vec![(wallet_account(member), m(amount)), (HOUSE.into(), -m(amount))],
+            vec![
+                (wallet_account(member), m(amount)),
+                (HOUSE.into(), -m(amount)),
+            ],
         ),
         Event::RemittanceCompleted {
             remittance,
@@ -61,11 +67,17 @@ pub fn transaction(event: &Event, currency: Currency) -> Option<Transaction> {
         } => match to {
             Destination::Member(to) => tx(
                 format!("{remittance} remit {from} to {to}"),
-                vec![(wallet_account(from), m(amount)), (wallet_account(to), -m(amount))],
+                vec![
+                    (wallet_account(from), m(amount)),
+                    (wallet_account(to), -m(amount)),
+                ],
             ),
             Destination::Bank(acct) => tx(
                 format!("{remittance} remit {from} to {acct}"),
-                vec![(wallet_account(from), m(amount)), (HOUSE.into(), -m(amount))],
+                vec![
+                    (wallet_account(from), m(amount)),
+                    (HOUSE.into(), -m(amount)),
+                ],
             ),
         },
         Event::PaymentCaptured {
@@ -83,7 +95,10 @@ pub fn transaction(event: &Event, currency: Currency) -> Option<Transaction> {
             ..
         } => tx(
             format!("{payment} capture {member} at {merchant}"),
-            vec![(wallet_account(member), m(amount)), (merchant_account(merchant), -m(amount))],
+            vec![
+                (wallet_account(member), m(amount)),
+                (merchant_account(merchant), -m(amount)),
+            ],
         ),
         Event::RefundIssued {
             refund,
@@ -94,7 +109,10 @@ pub fn transaction(event: &Event, currency: Currency) -> Option<Transaction> {
             ..
         } => tx(
             format!("{refund} refund {payment} to {member}"),
-            vec![(merchant_account(merchant), m(amount)), (wallet_account(member), -m(amount))],
+            vec![
+                (merchant_account(merchant), m(amount)),
+                (wallet_account(member), -m(amount)),
+            ],
         ),
         Event::SettlementCompleted(f) => {
             let fee = m(&f.fee);

@@ -84,7 +84,9 @@ impl FromStr for Currency {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("amount {0:?} is not a valid amount: use digits, optionally grouped by 3 with ',' or '_', and a '.' fraction")]
+    #[error(
+        "amount {0:?} is not a valid amount: use digits, optionally grouped by 3 with ',' or '_', and a '.' fraction"
+    )]
     Syntax(String),
     #[error("amount {value:?} has more decimals than {currency} allows ({minor})")]
     TooManyDecimals {
@@ -98,7 +100,9 @@ pub enum MoneyError {
     Overflow(String),
     #[error("currency {0:?} is not supported (KRW, JPY, USD, EUR, GBP, CNY)")]
     UnknownCurrency(String),
-    #[error("fee rate {0:?} is not valid: a percentage 0 to 100 with at most 2 decimals, e.g. 2.35")]
+    #[error(
+        "fee rate {0:?} is not valid: a percentage 0 to 100 with at most 2 decimals, e.g. 2.35"
+    )]
     FeeRate(String),
     #[error("arithmetic overflow")]
     ArithmeticOverflow,
@@ -133,7 +137,10 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, MoneyError> {
 
 /// `1234`, `1,234`, `1_234` (one separator kind, groups of exactly three) → the plain digits.
 fn grouped_digits(int_part: &str) -> Option<String> {
-    if int_part.is_empty() || !int_part.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'_')
+    if int_part.is_empty()
+        || !int_part
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'_')
     {
         return None;
     }
@@ -170,11 +177,12 @@ impl Amount {
 
     /// Validates a parsed decimal against the currency: minor units, sign, range.
     pub fn new(value: Decimal, currency: Currency) -> Result<Amount, MoneyError> {
-        let shown = value.normalize().to_string();
+        let shown = value.to_string();
         if value.is_sign_negative() && !value.is_zero() {
             return Err(MoneyError::Syntax(shown));
         }
-        if value.normalize().scale() > currency.minor_units() {
+        // The digits typed after '.' count, not the value: `1.0` has one decimal (SPEC grammar).
+        if value.scale() > currency.minor_units() {
             return Err(MoneyError::TooManyDecimals {
                 value: shown,
                 currency,
@@ -256,35 +264,6 @@ impl<'de> Deserialize<'de> for Amount {
     }
 }
 
-/// Signed minor units rendered as a decimal string in the currency: `-10000`, `12.50`.
-pub fn minor_to_string(minor: i64, currency: Currency) -> String {
-    Decimal::new(minor, currency.minor_units()).to_string()
-}
-
-/// Signed minor units for people: thousands separators and the currency code, `-1,234.50 USD`.
-pub fn format_minor(minor: i64, currency: Currency) -> String {
-    let text = minor_to_string(minor, currency);
-    let (sign, rest) = match text.strip_prefix('-') {
-        Some(r) => ("-", r),
-        None => ("", text.as_str()),
-    };
-    let (int_part, frac) = match rest.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (rest, None),
-    };
-    let mut grouped = String::new();
-    for (i, ch) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f} {currency}"),
-        None => format!("{sign}{grouped} {currency}"),
-    }
-}
-
 /// A merchant fee rate in percent: 0 ≤ rate ≤ 100, at most two decimals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FeeRate(Decimal);
@@ -314,7 +293,10 @@ impl FeeRate {
             .checked_mul(self.0)
             .and_then(|v| v.checked_div(Decimal::from(100)))
             .ok_or(MoneyError::ArithmeticOverflow)?
-            .round_dp_with_strategy(currency.minor_units(), RoundingStrategy::MidpointAwayFromZero);
+            .round_dp_with_strategy(
+                currency.minor_units(),
+                RoundingStrategy::MidpointAwayFromZero,
+            );
         let minor = fee
             .checked_mul(Decimal::from(currency.minor_factor()))
             .ok_or(MoneyError::ArithmeticOverflow)?;
@@ -344,5 +326,118 @@ impl<'de> Deserialize<'de> for FeeRate {
         let s = String::deserialize(d)?;
         let v = Decimal::from_str_exact(&s).map_err(serde::de::Error::custom)?;
         FeeRate::new(v).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (input, currency, expected): `Ok(text)` is the normalized amount, `Err(())` a refusal.
+    #[test]
+    fn amount_grammar_accepts_and_refuses_exactly_what_the_spec_says() {
+        use Currency::*;
+        let cases: &[(&str, Currency, Option<&str>)] = &[
+            // accepted
+            ("0", Krw, Some("0")),
+            ("1", Krw, Some("1")),
+            ("10000", Krw, Some("10000")),
+            ("10,000", Krw, Some("10000")),
+            ("10_000", Krw, Some("10000")),
+            ("1,000,000", Krw, Some("1000000")),
+            ("1_000_000", Krw, Some("1000000")),
+            ("999", Krw, Some("999")),
+            ("007", Krw, Some("7")),
+            ("12.50", Usd, Some("12.5")),
+            ("12.5", Usd, Some("12.5")),
+            ("0.01", Usd, Some("0.01")),
+            ("1,234.56", Eur, Some("1234.56")),
+            ("5", Jpy, Some("5")),
+            ("1.0", Krw, None),
+            ("2.00", Jpy, None),
+            ("12.500", Usd, None),
+            ("999,999,999,999,999", Krw, Some("999999999999999")),
+            ("9999999999999.99", Usd, Some("9999999999999.99")),
+            // refused: signs, exponents, spaces, separators in the wrong places
+            ("1e3", Krw, None),
+            ("1E3", Krw, None),
+            ("-5", Krw, None),
+            ("+5", Krw, None),
+            (" 5", Krw, None),
+            ("5 ", Krw, None),
+            ("1 000", Krw, None),
+            ("1,00", Krw, None),
+            ("1__000", Krw, None),
+            ("1,0000", Krw, None),
+            (",100", Krw, None),
+            ("100,", Krw, None),
+            ("1,000_000", Krw, None),
+            ("1000,000", Krw, None),
+            ("_100", Krw, None),
+            ("", Krw, None),
+            (".", Krw, None),
+            (".5", Usd, None),
+            ("5.", Usd, None),
+            ("1.2.3", Usd, None),
+            ("1.5", Krw, None),
+            ("1.5", Jpy, None),
+            ("12.345", Usd, None),
+            ("0.001", Eur, None),
+            ("1.000,50", Eur, None),
+            ("１２", Krw, None),
+            ("12abc", Krw, None),
+            ("0x10", Krw, None),
+            ("NaN", Krw, None),
+            ("inf", Krw, None),
+            ("₩100", Krw, None),
+            ("100KRW", Krw, None),
+            ("123456789012345678901234567890", Krw, None),
+            ("1,000,000,000,000,000", Krw, None),
+            ("10000000000000.00", Usd, None),
+            ("1.00000000000000000000000000001", Usd, None),
+        ];
+        assert!(cases.len() >= 40);
+        for (input, currency, expected) in cases {
+            let got = Amount::parse(input, *currency).map(|a| a.to_string()).ok();
+            assert_eq!(got.as_deref(), *expected, "input {input:?} in {currency}");
+        }
+    }
+
+    #[test]
+    fn amounts_to_move_must_be_positive() {
+        assert!(Amount::positive(Decimal::ZERO, Currency::Krw).is_err());
+        assert!(Amount::positive(Decimal::ONE, Currency::Krw).is_ok());
+    }
+
+    #[test]
+    fn minor_units_round_trip() {
+        let a = Amount::parse("1,234.56", Currency::Usd).unwrap_or_default();
+        assert_eq!(a.to_minor(Currency::Usd), 123_456);
+        assert_eq!(Amount::from_minor(123_456, Currency::Usd), a);
+        assert_eq!(
+            Amount::from_minor(47_000, Currency::Krw).to_string(),
+            "47000"
+        );
+    }
+
+    #[test]
+    fn fees_round_half_up_per_payment() {
+        let rate = FeeRate::parse("2.35").unwrap_or(FeeRate(Decimal::ZERO));
+        assert_eq!(rate.fee_minor(3000, Currency::Krw), Ok(71)); // 70.5 → 71
+        assert_eq!(rate.fee_minor(5500, Currency::Krw), Ok(129)); // 129.25 → 129
+        assert_eq!(rate.fee_minor(0, Currency::Krw), Ok(0));
+        let half = FeeRate::parse("0.5").unwrap_or(FeeRate(Decimal::ZERO));
+        assert_eq!(half.fee_minor(1, Currency::Usd), Ok(0)); // 0.00005 → 0.00
+        assert_eq!(half.fee_minor(100, Currency::Usd), Ok(1)); // 0.005 → 0.01
+    }
+
+    #[test]
+    fn fee_rates_are_percentages_with_two_decimals() {
+        for ok in ["0", "2.35", "100", "99.99"] {
+            assert!(FeeRate::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["100.01", "2.355", "-1", "abc", "1e2"] {
+            assert!(FeeRate::parse(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -80,14 +80,16 @@ impl ApplyContext<'_> {
 pub fn apply(conn: &Connection, env: &Envelope, event: &Event) -> Result<()> {
     let currency = match event {
         Event::StoreInitialized { currency, .. } => *currency,
-        _ => Settings::load(conn)?
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorCode::StoreCorrupt,
-                    format!("event {} precedes the store's initialization", env.seq),
-                )
-            })?
-            .currency,
+        _ => {
+            Settings::load(conn)?
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::StoreCorrupt,
+                        format!("event {} precedes the store's initialization", env.seq),
+                    )
+                })?
+                .currency
+        }
     };
     let cx = ApplyContext { env, currency };
     if let Some(id) = created_id(event) {
@@ -167,7 +169,10 @@ fn one_row(changed: usize, what: &str, env: &Envelope) -> Result<()> {
     } else {
         Err(Error::new(
             ErrorCode::StoreCorrupt,
-            format!("event {} ({}) refers to a missing {what}", env.seq, env.kind),
+            format!(
+                "event {} ({}) refers to a missing {what}",
+                env.seq, env.kind
+            ),
         ))
     }
 }

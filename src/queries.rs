@@ -44,7 +44,9 @@ fn dec(minor: i64, c: Currency) -> Decimal {
 }
 
 fn show_time(stored: &str) -> String {
-    clock::from_storage(stored).map(clock::to_display).unwrap_or_else(|| stored.to_string())
+    clock::from_storage(stored)
+        .map(clock::to_display)
+        .unwrap_or_else(|| stored.to_string())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -245,7 +247,14 @@ impl Engine {
     fn require_member_id(&self, reference: &str) -> Result<Id> {
         let id = member_id(&self.conn, reference)?;
         match id {
-            Some(id) if self.conn.prepare_cached("SELECT 1 FROM members WHERE id = ?1")?.exists([id.n])? => Ok(id),
+            Some(id)
+                if self
+                    .conn
+                    .prepare_cached("SELECT 1 FROM members WHERE id = ?1")?
+                    .exists([id.n])? =>
+            {
+                Ok(id)
+            }
             _ => Err(Error::not_found("member", reference)),
         }
     }
@@ -335,9 +344,10 @@ impl Engine {
 
     /// Streams the log in order through `f` until it returns `false`.
     pub fn fold_log(&self, mut f: impl FnMut(&Envelope, &Event) -> Result<bool>) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {} FROM events ORDER BY seq", store::ENVELOPE_COLUMNS))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM events ORDER BY seq",
+            store::ENVELOPE_COLUMNS
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let env = store::envelope_from_row(row)?;
@@ -352,7 +362,8 @@ impl Engine {
     pub fn member(&self, reference: &str, now: Timestamp) -> Result<Member> {
         let id = self.require_member_id(reference)?;
         let mut list = self.members_where("m.id = ?1", params![id.n], now)?;
-        list.pop().ok_or_else(|| Error::not_found("member", reference))
+        list.pop()
+            .ok_or_else(|| Error::not_found("member", reference))
     }
 
     /// Members by id; `search` matches name or email (case-insensitive substring).
@@ -360,18 +371,33 @@ impl Engine {
         let (limit, offset) = page.bounded();
         match search {
             Some(s) => {
-                let pattern = format!("%{}%", s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+                let pattern = format!(
+                    "%{}%",
+                    s.to_lowercase()
+                        .replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                );
                 self.members_where(
                     "(lower(m.name) LIKE ?1 ESCAPE '\\' OR m.email_key LIKE ?1 ESCAPE '\\') ORDER BY m.id LIMIT ?2 OFFSET ?3",
                     params![pattern, limit, offset],
                     now,
                 )
             }
-            None => self.members_where("1 ORDER BY m.id LIMIT ?1 OFFSET ?2", params![limit, offset], now),
+            None => self.members_where(
+                "1 ORDER BY m.id LIMIT ?1 OFFSET ?2",
+                params![limit, offset],
+                now,
+            ),
         }
     }
 
-    fn members_where(&self, filter: &str, args: &[&dyn rusqlite::ToSql], now: Timestamp) -> Result<Vec<Member>> {
+    fn members_where(
+        &self,
+        filter: &str,
+        args: &[&dyn rusqlite::ToSql],
+        now: Timestamp,
+    ) -> Result<Vec<Member>> {
         let c = self.currency()?;
         // `filter` is one of the fixed clauses above; values are bound parameters.
         let sql = format!(
@@ -395,22 +421,24 @@ impl Engine {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
-            .map(|(n, name, email, address, corporate, status, at, balance)| {
-                let id = Id::new(Kind::Member, n);
-                let held = self.active_holds_minor(id, now)?;
-                Ok(Member {
-                    id: id.to_string(),
-                    name,
-                    email,
-                    address,
-                    corporate,
-                    status,
-                    registered_at: show_time(&at),
-                    balance: dec(balance, c),
-                    available: dec(balance - held, c),
-                    currency: c,
-                })
-            })
+            .map(
+                |(n, name, email, address, corporate, status, at, balance)| {
+                    let id = Id::new(Kind::Member, n);
+                    let held = self.active_holds_minor(id, now)?;
+                    Ok(Member {
+                        id: id.to_string(),
+                        name,
+                        email,
+                        address,
+                        corporate,
+                        status,
+                        registered_at: show_time(&at),
+                        balance: dec(balance, c),
+                        available: dec(balance - held, c),
+                        currency: c,
+                    })
+                },
+            )
             .collect()
     }
 
@@ -463,10 +491,17 @@ impl Engine {
     }
 
     pub fn merchant(&self, reference: &str) -> Result<Merchant> {
-        let id = merchant_id(&self.conn, reference)?.ok_or_else(|| Error::not_found("merchant", reference))?;
-        self.merchants_where(Some(id.n), Page { limit: 1, offset: 0 })?
-            .pop()
-            .ok_or_else(|| Error::not_found("merchant", reference))
+        let id = merchant_id(&self.conn, reference)?
+            .ok_or_else(|| Error::not_found("merchant", reference))?;
+        self.merchants_where(
+            Some(id.n),
+            Page {
+                limit: 1,
+                offset: 0,
+            },
+        )?
+        .pop()
+        .ok_or_else(|| Error::not_found("merchant", reference))
     }
 
     pub fn merchants(&self, page: Page) -> Result<Vec<Merchant>> {
@@ -504,9 +539,17 @@ impl Engine {
     }
 
     pub fn payment(&self, reference: &str, now: Timestamp) -> Result<Payment> {
-        let id = payment_id(&self.conn, reference)?.ok_or_else(|| Error::not_found("payment", reference))?;
+        let id = payment_id(&self.conn, reference)?
+            .ok_or_else(|| Error::not_found("payment", reference))?;
         let mut p = self
-            .payments_where(PaymentFilter { id: Some(id.n), ..Default::default() }, Page::default(), now)?
+            .payments_where(
+                PaymentFilter {
+                    id: Some(id.n),
+                    ..Default::default()
+                },
+                Page::default(),
+                now,
+            )?
             .pop()
             .ok_or_else(|| Error::not_found("payment", reference))?;
         let c = self.currency()?;
@@ -526,15 +569,38 @@ impl Engine {
         Ok(p)
     }
 
-    pub fn payments(&self, filter: &PaymentQuery, page: Page, now: Timestamp) -> Result<Vec<Payment>> {
-        let member = filter.member.as_deref().map(|m| self.require_member_id(m)).transpose()?;
+    pub fn payments(
+        &self,
+        filter: &PaymentQuery,
+        page: Page,
+        now: Timestamp,
+    ) -> Result<Vec<Payment>> {
+        let member = filter
+            .member
+            .as_deref()
+            .map(|m| self.require_member_id(m))
+            .transpose()?;
         let merchant = match filter.merchant.as_deref() {
-            Some(m) => Some(merchant_id(&self.conn, m)?.ok_or_else(|| Error::not_found("merchant", m))?),
+            Some(m) => {
+                Some(merchant_id(&self.conn, m)?.ok_or_else(|| Error::not_found("merchant", m))?)
+            }
             None => None,
         };
         let status = match filter.status.as_deref() {
             None => None,
-            Some(s) if ["authorized", "captured", "voided", "expired", "settled", "unsettled"].contains(&s) => Some(s.to_string()),
+            Some(s)
+                if [
+                    "authorized",
+                    "captured",
+                    "voided",
+                    "expired",
+                    "settled",
+                    "unsettled",
+                ]
+                .contains(&s) =>
+            {
+                Some(s.to_string())
+            }
             Some(s) => {
                 return Err(Error::invalid(
                     "status",
@@ -577,7 +643,9 @@ impl Engine {
              ORDER BY id DESC LIMIT ?6 OFFSET ?7",
         )?;
         let rows = stmt.query_map(
-            params![f.id, f.member, f.merchant, f.status, now_text, limit, offset],
+            params![
+                f.id, f.member, f.merchant, f.status, now_text, limit, offset
+            ],
             |r| {
                 Ok(Payment {
                     id: Id::new(Kind::Payment, r.get(0)?).to_string(),
@@ -605,7 +673,8 @@ impl Engine {
     }
 
     pub fn settlement(&self, reference: &str) -> Result<Settlement> {
-        let id = Id::parse_kind(reference, Kind::Settlement).ok_or_else(|| Error::not_found("settlement", reference))?;
+        let id = Id::parse_kind(reference, Kind::Settlement)
+            .ok_or_else(|| Error::not_found("settlement", reference))?;
         let mut s = self
             .settlements_where(Some(id.n), None, Page::default())?
             .pop()
@@ -633,13 +702,22 @@ impl Engine {
 
     pub fn settlements(&self, merchant: Option<&str>, page: Page) -> Result<Vec<Settlement>> {
         let merchant = match merchant {
-            Some(m) => Some(merchant_id(&self.conn, m)?.ok_or_else(|| Error::not_found("merchant", m))?.n),
+            Some(m) => Some(
+                merchant_id(&self.conn, m)?
+                    .ok_or_else(|| Error::not_found("merchant", m))?
+                    .n,
+            ),
             None => None,
         };
         self.settlements_where(None, merchant, page)
     }
 
-    fn settlements_where(&self, id: Option<i64>, merchant: Option<i64>, page: Page) -> Result<Vec<Settlement>> {
+    fn settlements_where(
+        &self,
+        id: Option<i64>,
+        merchant: Option<i64>,
+        page: Page,
+    ) -> Result<Vec<Settlement>> {
         let c = self.currency()?;
         let (limit, offset) = page.bounded();
         let mut stmt = self.conn.prepare_cached(
@@ -700,9 +778,9 @@ impl Engine {
     /// Current account balances (from the projection), accounts in name order, zero ones kept.
     pub fn ledger_balances(&self) -> Result<Vec<AccountBalance>> {
         let c = self.currency()?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT account, balance_minor FROM ledger_balances ORDER BY account")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT account, balance_minor FROM ledger_balances ORDER BY account",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok(AccountBalance {
                 account: r.get(0)?,
@@ -741,10 +819,16 @@ impl Engine {
 
     /// Ledger transactions in log order, optionally only those touching an account (exact name,
     /// or a prefix ending in `:` such as `liabilities:wallets:`).
-    pub fn ledger_transactions(&self, account: Option<&str>, page: Page) -> Result<Vec<LedgerTransaction>> {
+    pub fn ledger_transactions(
+        &self,
+        account: Option<&str>,
+        page: Page,
+    ) -> Result<Vec<LedgerTransaction>> {
         let c = self.currency()?;
         let (limit, offset) = page.bounded();
-        let prefix = account.filter(|a| a.ends_with(':')).map(|a| format!("{a}%"));
+        let prefix = account
+            .filter(|a| a.ends_with(':'))
+            .map(|a| format!("{a}%"));
         let exact = account.filter(|a| !a.ends_with(':'));
         let mut stmt = self.conn.prepare_cached(
             "SELECT t.seq, t.at, t.description FROM ledger_transactions t
@@ -755,7 +839,11 @@ impl Engine {
         )?;
         let heads = stmt
             .query_map(params![exact, prefix, limit, offset], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut postings = self.conn.prepare_cached(
@@ -819,14 +907,21 @@ impl Engine {
         let count = store::event_count(&self.conn)?;
         let hash: Option<String> = self
             .conn
-            .query_row("SELECT hash FROM events ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+            .query_row(
+                "SELECT hash FROM events ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
             .optional()?;
         Ok((count, hash.unwrap_or_default()))
     }
 
     pub fn require_settings(&self) -> Result<Settings> {
         self.settings()?.ok_or_else(|| {
-            Error::new(ErrorCode::StoreMissing, "the store is not initialized: run `payctl init`")
+            Error::new(
+                ErrorCode::StoreMissing,
+                "the store is not initialized: run `payctl init`",
+            )
         })
     }
 }

@@ -53,7 +53,10 @@ pub fn payment_id(conn: &Connection, reference: &str) -> Result<Option<Id>> {
 }
 
 fn corrupt(what: &str) -> Error {
-    Error::new(ErrorCode::StoreCorrupt, format!("unreadable {what} in projections"))
+    Error::new(
+        ErrorCode::StoreCorrupt,
+        format!("unreadable {what} in projections"),
+    )
 }
 
 fn fee_rate(text: &str) -> Result<FeeRate> {
@@ -75,7 +78,19 @@ fn link_from_row(r: &Row<'_>) -> rusqlite::Result<LinkView> {
 
 const LINK_COLUMNS: &str = "id, member, bank, account, is_primary, status";
 
-type PaymentRow = (i64, i64, i64, i64, i64, i64, String, String, bool, Option<String>, Option<i64>);
+type PaymentRow = (
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    bool,
+    Option<String>,
+    Option<i64>,
+);
 
 const PAYMENT_COLUMNS: &str = "id, member, merchant, amount_minor, captured_minor, refunded_minor, \
                                fee_rate, status, held, expires_at, settlement";
@@ -129,7 +144,14 @@ fn merchant_view(row: MerchantRow) -> Result<MerchantView> {
 }
 
 fn merchant_row(r: &Row<'_>) -> rusqlite::Result<MerchantRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
 }
 
 impl StateView for SqlState<'_> {
@@ -175,7 +197,9 @@ impl StateView for SqlState<'_> {
     fn link(&self, id: Id) -> Result<Option<LinkView>> {
         Ok(self
             .conn
-            .prepare_cached(&format!("SELECT {LINK_COLUMNS} FROM bank_links WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {LINK_COLUMNS} FROM bank_links WHERE id = ?1"
+            ))?
             .query_row([id.n], link_from_row)
             .optional()?)
     }
@@ -241,7 +265,9 @@ impl StateView for SqlState<'_> {
             return Ok(None);
         };
         self.conn
-            .prepare_cached(&format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {PAYMENT_COLUMNS} FROM payments WHERE id = ?1"
+            ))?
             .query_row([id.n], payment_row)
             .optional()?
             .map(payment_view)

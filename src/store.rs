@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::{Envelope, Event, SCHEMA};
 
-/// How long a writer waits for another process's write transaction before `store_locked`.
+/// How long a writer waits (by default) for another process's write transaction before `store_locked`.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Whether opening may create the file.
@@ -26,7 +26,7 @@ pub enum OpenMode {
 
 /// Opens (or creates) the store file, sets the pragmas and migrates the schema.
 /// Returns the connection and whether the file was created by this call.
-pub fn open(path: &Path, mode: OpenMode) -> Result<(Connection, bool)> {
+pub fn open(path: &Path, mode: OpenMode, busy_timeout: Duration) -> Result<(Connection, bool)> {
     let exists = path.exists();
     if !exists && mode == OpenMode::MustExist {
         return Err(Error::new(
@@ -44,7 +44,7 @@ pub fn open(path: &Path, mode: OpenMode) -> Result<(Connection, bool)> {
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    configure(&conn)?;
+    configure(&conn, busy_timeout)?;
     migrate(&conn)?;
     Ok((conn, !exists))
 }
@@ -80,8 +80,8 @@ fn create_private_file(path: &Path) -> Result<()> {
     }
 }
 
-fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+fn configure(conn: &Connection, busy_timeout: Duration) -> Result<()> {
+    conn.busy_timeout(busy_timeout)?;
     // WAL: readers never block the writer; FULL: an acknowledged commit survives power loss.
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
@@ -116,7 +116,11 @@ fn migrate(conn: &Connection) -> Result<()> {
     conn.execute_batch("BEGIN EXCLUSIVE")?;
     let result = (|| -> Result<()> {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        for (i, sql) in schema::MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(version.max(0) as usize)
+        {
             conn.execute_batch(sql)?;
             conn.pragma_update(None, "user_version", i as i64 + 1)?;
         }
@@ -134,7 +138,9 @@ fn migrate(conn: &Connection) -> Result<()> {
 
 /// The hash that precedes the first event: derived from the store id.
 pub fn genesis_hash(store_id: &str) -> String {
-    hex(&Sha256::digest(format!("payctl genesis {store_id}").as_bytes()))
+    hex(&Sha256::digest(
+        format!("payctl genesis {store_id}").as_bytes(),
+    ))
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -176,7 +182,9 @@ pub fn event_hash(prev_hash: &str, e: &Envelope) -> String {
 
 pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT value FROM store_meta WHERE key = ?1", [key], |r| r.get(0))
+        .query_row("SELECT value FROM store_meta WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 
@@ -191,7 +199,9 @@ pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
 
 /// The log head as recorded on every append: (seq, hash). (0, genesis) for an empty log.
 pub fn head(conn: &Connection) -> Result<(i64, String)> {
-    let seq = meta_get(conn, "head_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
+    let seq = meta_get(conn, "head_seq")?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let hash = match meta_get(conn, "head_hash")? {
         Some(h) => h,
         None => genesis_hash(&meta_get(conn, "store_id")?.unwrap_or_default()),
@@ -286,13 +296,19 @@ pub fn decode(env: &Envelope) -> Result<Event> {
     if env.schema != SCHEMA {
         return Err(Error::new(
             ErrorCode::StoreCorrupt,
-            format!("event {} has unknown payload schema {}", env.seq, env.schema),
+            format!(
+                "event {} has unknown payload schema {}",
+                env.seq, env.schema
+            ),
         ));
     }
     serde_json::from_str(&env.payload).map_err(|e| {
         Error::new(
             ErrorCode::StoreCorrupt,
-            format!("event {} ({}) has an unreadable payload: {e}", env.seq, env.kind),
+            format!(
+                "event {} ({}) has an unreadable payload: {e}",
+                env.seq, env.kind
+            ),
         )
     })
 }
@@ -305,6 +321,10 @@ pub fn event_count(conn: &Connection) -> Result<i64> {
 /// The largest effective time recorded, in storage form.
 pub fn last_effective_at(conn: &Connection) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT effective_at FROM events ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT effective_at FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .optional()?)
 }

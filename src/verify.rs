@@ -38,7 +38,9 @@ impl Engine {
 
     /// Replays the whole log into fresh projections, in one write transaction.
     pub fn rebuild(&mut self) -> Result<i64> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         projections::clear(&tx)?;
         let count = replay(&tx, &tx)?;
         tx.commit()?;
@@ -48,8 +50,10 @@ impl Engine {
 
 /// Applies every event of `source`'s log to the projections of `target`. Returns the count.
 fn replay(source: &Connection, target: &Connection) -> Result<i64> {
-    let mut stmt =
-        source.prepare(&format!("SELECT {} FROM events ORDER BY seq", store::ENVELOPE_COLUMNS))?;
+    let mut stmt = source.prepare(&format!(
+        "SELECT {} FROM events ORDER BY seq",
+        store::ENVELOPE_COLUMNS
+    ))?;
     let mut rows = stmt.query([])?;
     let mut n = 0;
     while let Some(row) = rows.next()? {
@@ -89,8 +93,10 @@ fn check_chain(conn: &Connection, problems: &mut Vec<String>) -> Result<(i64, St
     let store_id = store::meta_get(conn, "store_id")?.unwrap_or_default();
     let mut prev = store::genesis_hash(&store_id);
     let mut expected_seq = 1;
-    let mut stmt =
-        conn.prepare(&format!("SELECT {} FROM events ORDER BY seq", store::ENVELOPE_COLUMNS))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM events ORDER BY seq",
+        store::ENVELOPE_COLUMNS
+    ))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let env = store::envelope_from_row(row)?;
@@ -151,16 +157,22 @@ fn compare_projections(
             match (x, y) {
                 (None, None) => break,
                 (Some(_), None) => {
-                    problems.push(format!("projection {table}: row {row} is not in the replay"));
+                    problems.push(format!(
+                        "projection {table}: row {row} is not in the replay"
+                    ));
                     break;
                 }
                 (None, Some(_)) => {
-                    problems.push(format!("projection {table}: row {row} of the replay is missing"));
+                    problems.push(format!(
+                        "projection {table}: row {row} of the replay is missing"
+                    ));
                     break;
                 }
                 (Some(x), Some(y)) => {
-                    let xs: Vec<Value> = (0..n).map(|i| x.get(i)).collect::<rusqlite::Result<_>>()?;
-                    let ys: Vec<Value> = (0..n).map(|i| y.get(i)).collect::<rusqlite::Result<_>>()?;
+                    let xs: Vec<Value> =
+                        (0..n).map(|i| x.get(i)).collect::<rusqlite::Result<_>>()?;
+                    let ys: Vec<Value> =
+                        (0..n).map(|i| y.get(i)).collect::<rusqlite::Result<_>>()?;
                     if xs != ys {
                         problems.push(format!(
                             "projection {table}: row {row} differs from the replay: stored {xs:?}, \
@@ -186,11 +198,18 @@ fn check_invariants(conn: &Connection, problems: &mut Vec<String>) -> Result<()>
         "SELECT COUNT(*) FROM (SELECT seq FROM ledger_postings GROUP BY seq HAVING SUM(amount_minor) <> 0)",
     )?;
     if unbalanced > 0 {
-        problems.push(format!("invariant 1: {unbalanced} ledger transaction(s) do not balance"));
+        problems.push(format!(
+            "invariant 1: {unbalanced} ledger transaction(s) do not balance"
+        ));
     }
-    let total = scalar(conn, "SELECT COALESCE(SUM(balance_minor), 0) FROM ledger_balances")?;
+    let total = scalar(
+        conn,
+        "SELECT COALESCE(SUM(balance_minor), 0) FROM ledger_balances",
+    )?;
     if total != 0 {
-        problems.push(format!("invariant 1: account balances sum to {total} minor units, not 0"));
+        problems.push(format!(
+            "invariant 1: account balances sum to {total} minor units, not 0"
+        ));
     }
     let drift = scalar(
         conn,
@@ -198,14 +217,18 @@ fn check_invariants(conn: &Connection, problems: &mut Vec<String>) -> Result<()>
            (SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_postings p WHERE p.account = b.account)",
     )?;
     if drift > 0 {
-        problems.push(format!("invariant 1: {drift} account balance(s) differ from their postings"));
+        problems.push(format!(
+            "invariant 1: {drift} account balance(s) differ from their postings"
+        ));
     }
     let negative = scalar(
         conn,
         "SELECT COUNT(*) FROM wallets WHERE balance_minor < 0 OR balance_minor - held_minor < 0",
     )?;
     if negative > 0 {
-        problems.push(format!("invariant 2: {negative} wallet(s) negative (balance or available)"));
+        problems.push(format!(
+            "invariant 2: {negative} wallet(s) negative (balance or available)"
+        ));
     }
     let mismatched = scalar(
         conn,
@@ -247,6 +270,9 @@ pub fn require_ok(report: &VerifyReport) -> Result<()> {
     if report.ok() {
         Ok(())
     } else {
-        Err(Error::new(ErrorCode::VerifyFailed, report.problems.join("; ")))
+        Err(Error::new(
+            ErrorCode::VerifyFailed,
+            report.problems.join("; "),
+        ))
     }
 }

@@ -15,7 +15,9 @@ use crate::write::{WriteArgs, invalid, open_read, open_write, parse_amount};
 
 /// Create the store with its settings (a write command on a missing store creates one with defaults).
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  payctl init\n  payctl --db ./usd.db init --currency USD --auto-recharge-unit 100 --hold-expiry 3d")]
+#[command(
+    after_help = "Examples:\n  payctl init\n  payctl --db ./usd.db init --currency USD --auto-recharge-unit 100 --hold-expiry 3d"
+)]
 pub struct InitArgs {
     /// Store currency: KRW (default), JPY, USD, EUR, GBP, CNY. Fixed for the store's life.
     #[arg(long, default_value = "KRW")]
@@ -64,17 +66,35 @@ fn parse_duration_secs(text: &str) -> Option<i64> {
 }
 
 pub fn run_init(a: InitArgs, app: &App) -> CmdResult {
-    let currency: Currency = a.currency.parse().map_err(|_| invalid("currency", &a.currency, "use KRW, JPY, USD, EUR, GBP or CNY"))?;
-    let hold_expiry_secs = parse_duration_secs(&a.hold_expiry)
-        .ok_or_else(|| invalid("hold-expiry", &a.hold_expiry, "use a duration like 7d, 36h, 90m or 600s"))?;
+    let currency: Currency = a.currency.parse().map_err(|_| {
+        invalid(
+            "currency",
+            &a.currency,
+            "use KRW, JPY, USD, EUR, GBP or CNY",
+        )
+    })?;
+    let hold_expiry_secs = parse_duration_secs(&a.hold_expiry).ok_or_else(|| {
+        invalid(
+            "hold-expiry",
+            &a.hold_expiry,
+            "use a duration like 7d, 36h, 90m or 600s",
+        )
+    })?;
     let options = InitOptions {
         currency,
         auto_recharge_unit: a.auto_recharge_unit,
         hold_expiry_secs,
-        house: BankAccount { bank: a.house_bank, account: a.house_account },
+        house: BankAccount {
+            bank: a.house_bank,
+            account: a.house_account,
+        },
     };
     let mut engine = open_write(app)?;
-    let ctx = Context { at: a.write.at, actor: app.actor.clone(), idempotency_key: None };
+    let ctx = Context {
+        at: a.write.at,
+        actor: app.actor.clone(),
+        idempotency_key: None,
+    };
     let (settings, created) = engine.init(&options, &ctx)?;
     if app.out.json {
         app.out.json_value(&serde_json::json!({
@@ -83,9 +103,17 @@ pub fn run_init(a: InitArgs, app: &App) -> CmdResult {
             "settings": settings,
         }));
     } else if created {
-        app.out.line(&format!("Initialized {} ({})", app.db.display(), settings.currency));
+        app.out.line(&format!(
+            "Initialized {} ({})",
+            app.db.display(),
+            settings.currency
+        ));
     } else {
-        app.out.line(&format!("Already initialized: {} ({})", app.db.display(), settings.currency));
+        app.out.line(&format!(
+            "Already initialized: {} ({})",
+            app.db.display(),
+            settings.currency
+        ));
     }
     let _ignored: &WriteArgs = &a.write;
     Ok(())
@@ -112,7 +140,10 @@ pub fn run_config(_a: ConfigArgs, app: &App) -> CmdResult {
     app.out.fields(&[
         ("db", app.db.display().to_string()),
         ("currency", s.currency.to_string()),
-        ("auto-recharge unit", money(s.auto_recharge_unit.decimal(), s.currency)),
+        (
+            "auto-recharge unit",
+            money(s.auto_recharge_unit.decimal(), s.currency),
+        ),
         ("hold expiry", format!("{}s", s.hold_expiry_secs)),
         ("house account", s.house.to_string()),
         ("store id", s.store_id.clone()),
@@ -147,9 +178,13 @@ pub fn run_rebuild(_a: RebuildArgs, app: &App) -> CmdResult {
     let count = engine.rebuild()?;
     let digest = projection_digest(engine.connection())?;
     if app.out.json {
-        app.out.json_value(&serde_json::json!({"ok": true, "events": count, "projection_digest": digest}));
+        app.out.json_value(
+            &serde_json::json!({"ok": true, "events": count, "projection_digest": digest}),
+        );
     } else {
-        app.out.line(&format!("Rebuilt projections from {count} events (digest {digest})"));
+        app.out.line(&format!(
+            "Rebuilt projections from {count} events (digest {digest})"
+        ));
     }
     Ok(())
 }

@@ -12,7 +12,9 @@ use crate::write::{WriteArgs, execute, open_read, parse_amount, print};
 #[derive(Debug, Subcommand)]
 pub enum BankCommand {
     /// Link an external bank account to a member (verified with the bank; the first is primary).
-    #[command(after_help = "Example:\n  payctl bank link minji@example.com --bank KB --account 123-45-678901")]
+    #[command(
+        after_help = "Example:\n  payctl bank link minji@example.com --bank KB --account 123-45-678901"
+    )]
     Link {
         member: String,
         /// Bank code, e.g. KB, SHINHAN, WOORI.
@@ -45,14 +47,19 @@ pub enum BankCommand {
         limit: i64,
     },
     /// The bank simulator: the deterministic outside world that firm banking talks to.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  payctl bank sim set WOORI 1002-333-444555 --balance 30000"
+    )]
     Sim(SimCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SimCommand {
     /// Configure an external account: a running balance, closed or open. Only what is named changes.
-    #[command(after_help = "Examples:\n  payctl bank sim set WOORI 1002-333-444555 --balance 30000\n  payctl bank sim set KB 123-45-678901 --closed")]
+    #[command(
+        after_help = "Examples:\n  payctl bank sim set WOORI 1002-333-444555 --balance 30000\n  payctl bank sim set KB 123-45-678901 --closed"
+    )]
     Set(SimSetArgs),
 }
 
@@ -82,13 +89,39 @@ pub fn run(command: BankCommand, app: &App) -> CmdResult {
             account,
             write,
         } => {
-            let done = execute(app, &Command::LinkBank { member, bank, account }, &write)?;
-            let primary = if done.detail("primary") == "true" { " (primary)" } else { "" };
-            print(app, &done, format!("Linked {} to {}{primary}", done.id(), done.detail("member")));
+            let done = execute(
+                app,
+                &Command::LinkBank {
+                    member,
+                    bank,
+                    account,
+                },
+                &write,
+            )?;
+            let primary = if done.detail("primary") == "true" {
+                " (primary)"
+            } else {
+                ""
+            };
+            print(
+                app,
+                &done,
+                format!("Linked {} to {}{primary}", done.id(), done.detail("member")),
+            );
         }
         BankCommand::Unlink { link, write } => {
-            let done = execute(app, &Command::UnlinkBank { link: LinkRef::Id(link) }, &write)?;
-            print(app, &done, format!("Unlinked {} from {}", done.id(), done.detail("member")));
+            let done = execute(
+                app,
+                &Command::UnlinkBank {
+                    link: LinkRef::Id(link),
+                },
+                &write,
+            )?;
+            print(
+                app,
+                &done,
+                format!("Unlinked {} from {}", done.id(), done.detail("member")),
+            );
         }
         BankCommand::List { member, limit } => {
             let engine = open_read(app)?;
@@ -133,7 +166,13 @@ pub fn run(command: BankCommand, app: &App) -> CmdResult {
             );
         }
         BankCommand::Sim(SimCommand::Set(a)) => {
-            let closed = if a.closed { Some(true) } else if a.open { Some(false) } else { None };
+            let closed = if a.closed {
+                Some(true)
+            } else if a.open {
+                Some(false)
+            } else {
+                None
+            };
             let cmd = Command::SimSet {
                 bank: a.bank.clone(),
                 account: a.account.clone(),
@@ -141,7 +180,11 @@ pub fn run(command: BankCommand, app: &App) -> CmdResult {
                 closed,
             };
             let done = execute(app, &cmd, &a.write)?;
-            print(app, &done, format!("Bank simulator: {} {} configured", a.bank, a.account));
+            print(
+                app,
+                &done,
+                format!("Bank simulator: {} {} configured", a.bank, a.account),
+            );
         }
     }
     Ok(())
@@ -160,7 +203,11 @@ pub fn print_links(app: &App, links: &[Link]) {
                 l.member.clone(),
                 l.bank.clone(),
                 l.account.clone(),
-                if l.primary { "yes".into() } else { String::new() },
+                if l.primary {
+                    "yes".into()
+                } else {
+                    String::new()
+                },
                 l.status.clone(),
             ]
         })

@@ -12,7 +12,9 @@ use crate::write::open_read;
 
 /// The event log in order: every fact payctl recorded, with its stream, envelope and hash.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  payctl events --stream payment-pay_1\n  payctl events --kind RefundIssued --json\n  payctl events --after 120 --follow")]
+#[command(
+    after_help = "Examples:\n  payctl events --stream payment-pay_1\n  payctl events --kind RefundIssued --json\n  payctl events --after 120 --follow"
+)]
 pub struct EventsArgs {
     /// Only this stream, e.g. member-mem_1, wallet-mem_1, payment-pay_3.
     #[arg(long)]
@@ -32,7 +34,11 @@ pub struct EventsArgs {
 
 pub fn run(a: EventsArgs, app: &App) -> CmdResult {
     let engine = open_read(app)?;
-    let mut query = EventQuery { stream: a.stream, kind: a.kind, after: a.after };
+    let mut query = EventQuery {
+        stream: a.stream,
+        kind: a.kind,
+        after: a.after,
+    };
     let rows = engine.events(&query, a.limit)?;
     if app.out.json && !a.follow {
         app.out.json_value(&serde_json::json!({ "events": rows }));
@@ -56,7 +62,8 @@ pub fn run(a: EventsArgs, app: &App) -> CmdResult {
 fn print_rows(app: &App, rows: &[EventRow], header: bool) {
     if app.out.json {
         for r in rows {
-            app.out.json_value(&serde_json::to_value(r).unwrap_or_default());
+            app.out
+                .json_value(&serde_json::to_value(r).unwrap_or_default());
         }
         return;
     }

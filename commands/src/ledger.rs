@@ -12,14 +12,18 @@ use crate::write::{invalid, open_read};
 #[derive(Debug, Subcommand)]
 pub enum LedgerCommand {
     /// Account balances (hledger signs: assets +, liabilities and income −); they sum to zero.
-    #[command(after_help = "Examples:\n  payctl ledger balances\n  payctl ledger balances --as-of 2026-03-03T00:00:00Z\n  payctl ledger balances --as-of 120 --json")]
+    #[command(
+        after_help = "Examples:\n  payctl ledger balances\n  payctl ledger balances --as-of 2026-03-03T00:00:00Z\n  payctl ledger balances --as-of 120 --json"
+    )]
     Balances {
         /// A time (RFC 3339 or YYYY-MM-DD) or an event seq: balances as of then, folded from the log.
         #[arg(long, value_name = "TIME|SEQ")]
         as_of: Option<String>,
     },
     /// Ledger transactions in log order, optionally touching one account (or a prefix ending in ':').
-    #[command(after_help = "Examples:\n  payctl ledger transactions --account liabilities:wallets:mem_1\n  payctl ledger transactions --account liabilities:merchants: --limit 50")]
+    #[command(
+        after_help = "Examples:\n  payctl ledger transactions --account liabilities:wallets:mem_1\n  payctl ledger transactions --account liabilities:merchants: --limit 50"
+    )]
     Transactions {
         #[arg(long)]
         account: Option<String>,
@@ -39,25 +43,40 @@ pub fn run(command: LedgerCommand, app: &App) -> CmdResult {
                 None => engine.ledger_balances()?,
                 Some(text) => {
                     let point = AsOf::parse(&text).ok_or_else(|| {
-                        invalid("as-of", &text, "use an RFC 3339 time, YYYY-MM-DD or an event seq")
+                        invalid(
+                            "as-of",
+                            &text,
+                            "use an RFC 3339 time, YYYY-MM-DD or an event seq",
+                        )
                     })?;
                     engine.ledger_balances_as_of(point)?
                 }
             };
             if app.out.json {
-                app.out.json_value(&serde_json::json!({ "accounts": balances }));
+                app.out
+                    .json_value(&serde_json::json!({ "accounts": balances }));
                 return Ok(());
             }
             let total: Decimal = balances.iter().map(|b| b.balance).sum();
-            let mut rows: Vec<Vec<String>> =
-                balances.iter().map(|b| vec![b.account.clone(), money(b.balance, c)]).collect();
+            let mut rows: Vec<Vec<String>> = balances
+                .iter()
+                .map(|b| vec![b.account.clone(), money(b.balance, c)])
+                .collect();
             rows.push(vec!["(total)".into(), money(total, c)]);
-            app.out.table(&[("ACCOUNT", Align::Left), ("BALANCE", Align::Right)], &rows);
+            app.out.table(
+                &[("ACCOUNT", Align::Left), ("BALANCE", Align::Right)],
+                &rows,
+            );
         }
-        LedgerCommand::Transactions { account, limit, offset } => {
+        LedgerCommand::Transactions {
+            account,
+            limit,
+            offset,
+        } => {
             let txs = engine.ledger_transactions(account.as_deref(), Page { limit, offset })?;
             if app.out.json {
-                app.out.json_value(&serde_json::json!({ "transactions": txs }));
+                app.out
+                    .json_value(&serde_json::json!({ "transactions": txs }));
                 return Ok(());
             }
             let mut rows = Vec::new();

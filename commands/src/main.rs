@@ -32,7 +32,13 @@ use crate::output::Output;
 )]
 pub struct Cli {
     /// Store file (default: the platform data dir, e.g. ~/.local/share/payctl/payctl.db).
-    #[arg(long, global = true, env = "PAYCTL_DB", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "PAYCTL_DB",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
     db: Option<PathBuf>,
     /// Machine output: one JSON object on stdout (errors too).
     #[arg(long, global = true)]
@@ -46,25 +52,47 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    #[command(subcommand)]
+    /// Members: register, show, list, update, deactivate.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  payctl member register --name 'Kim Minji' --email minji@example.com"
+    )]
     Member(member::MemberCommand),
-    #[command(subcommand)]
+    /// Linked bank accounts, firm-banking requests and the bank simulator.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  payctl bank link mem_1 --bank KB --account 123-45-678901"
+    )]
     Bank(bank::BankCommand),
-    #[command(subcommand)]
+    /// Wallets: recharge, withdraw, balance, history.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  payctl money recharge mem_1 50,000"
+    )]
     Money(money::MoneyCommand),
     Remit(remit::RemitArgs),
-    #[command(subcommand)]
+    /// Merchants: register, update, show, list.
+    #[command(subcommand, after_help = "Example:\n  payctl merchant show HANBIT-GN")]
     Merchant(merchant::MerchantCommand),
     Pay(pay::PayArgs),
     Capture(pay::CaptureArgs),
     Void(pay::VoidArgs),
     Refund(pay::RefundArgs),
-    #[command(subcommand)]
+    /// Payments: show, list.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  payctl payment list --status authorized"
+    )]
     Payment(pay::PaymentCommand),
     Settle(settle::SettleArgs),
-    #[command(subcommand)]
+    /// Settlements: show, list.
+    #[command(subcommand, after_help = "Example:\n  payctl settlement show stl_1")]
     Settlement(settle::SettlementCommand),
-    #[command(subcommand)]
+    /// The double-entry ledger: balances and transactions.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  payctl ledger balances --as-of 2026-03-03"
+    )]
     Ledger(ledger::LedgerCommand),
     Events(events::EventsArgs),
     Verify(admin::VerifyArgs),
@@ -156,5 +184,40 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Every command's `--help`, depth first, as users read it.
+    fn all_help(cmd: &mut clap::Command, path: &str, out: &mut Vec<(String, String)>) {
+        let name = format!("{path} {}", cmd.get_name()).trim().to_string();
+        let help = cmd.render_long_help().to_string();
+        out.push((name.clone(), help));
+        for sub in cmd.get_subcommands_mut() {
+            all_help(sub, &name, out);
+        }
+    }
+
+    #[test]
+    fn every_subcommand_help_has_an_example() {
+        let mut helps = Vec::new();
+        all_help(&mut Cli::command().term_width(100), "", &mut helps);
+        assert!(helps.len() > 40, "found only {} commands", helps.len());
+        for (name, help) in &helps {
+            if name.ends_with(" help") {
+                continue; // clap's own `help` subcommand
+            }
+            assert!(help.contains("Example"), "`{name} --help` has no example");
+        }
+    }
+
+    #[test]
+    fn help_texts_are_snapshotted() {
+        let mut helps = Vec::new();
+        all_help(&mut Cli::command().term_width(100), "", &mut helps);
+        let text: String = helps
+            .iter()
+            .filter(|(name, _)| !name.ends_with(" help"))
+            .map(|(name, help)| format!("===== {name} --help\n{help}\n"))
+            .collect();
+        insta::assert_snapshot!("help", text);
     }
 }

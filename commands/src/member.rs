@@ -13,7 +13,9 @@ use crate::write::{WriteArgs, execute, open_read, print};
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
     /// Register a member (a wallet comes with it).
-    #[command(after_help = "Example:\n  payctl member register --name 'Kim Minji' --email minji@example.com --address 'Gangnam-gu, Seoul'")]
+    #[command(
+        after_help = "Example:\n  payctl member register --name 'Kim Minji' --email minji@example.com --address 'Gangnam-gu, Seoul'"
+    )]
     Register {
         #[arg(long)]
         name: String,
@@ -89,7 +91,15 @@ pub fn run(command: MemberCommand, app: &App) -> CmdResult {
             address,
             write,
         } => {
-            let done = execute(app, &Command::UpdateMember { member, name, address }, &write)?;
+            let done = execute(
+                app,
+                &Command::UpdateMember {
+                    member,
+                    name,
+                    address,
+                },
+                &write,
+            )?;
             print(app, &done, format!("Updated member {}", done.id()));
         }
         MemberCommand::Deactivate { member, write } => {
@@ -102,7 +112,8 @@ pub fn run(command: MemberCommand, app: &App) -> CmdResult {
             let links = engine.links(Some(&m.id), Page::default())?;
             if app.out.json {
                 let mut v = serde_json::to_value(&m).map_err(|e| color_eyre::eyre::eyre!(e))?;
-                v["links"] = serde_json::to_value(&links).map_err(|e| color_eyre::eyre::eyre!(e))?;
+                v["links"] =
+                    serde_json::to_value(&links).map_err(|e| color_eyre::eyre::eyre!(e))?;
                 app.out.json_value(&v);
                 return Ok(());
             }
@@ -111,7 +122,10 @@ pub fn run(command: MemberCommand, app: &App) -> CmdResult {
                 ("name", m.name.clone()),
                 ("email", m.email.clone()),
                 ("address", m.address.clone().unwrap_or_default()),
-                ("corporate", if m.corporate { "yes" } else { "no" }.to_string()),
+                (
+                    "corporate",
+                    if m.corporate { "yes" } else { "no" }.to_string(),
+                ),
                 ("status", m.status.clone()),
                 ("registered", m.registered_at.clone()),
                 ("balance", money(m.balance, m.currency)),

@@ -13,7 +13,9 @@ use crate::write::{WriteArgs, execute, open_read, parse_amount, print};
 #[derive(Debug, Subcommand)]
 pub enum MerchantCommand {
     /// Register a merchant with its fee rate (percent) and settlement bank account.
-    #[command(after_help = "Example:\n  payctl merchant register --name 'Hanbit Coffee Gangnam' --code HANBIT-GN --fee-rate 2.35 --bank SHINHAN --account 110-222-333444")]
+    #[command(
+        after_help = "Example:\n  payctl merchant register --name 'Hanbit Coffee Gangnam' --code HANBIT-GN --fee-rate 2.35 --bank SHINHAN --account 110-222-333444"
+    )]
     Register {
         #[arg(long)]
         name: String,
@@ -58,19 +60,52 @@ pub enum MerchantCommand {
 
 pub fn run(command: MerchantCommand, app: &App) -> CmdResult {
     match command {
-        MerchantCommand::Register { name, code, fee_rate, bank, account, write } => {
-            let done = execute(app, &Command::RegisterMerchant { name, code, fee_rate, bank, account }, &write)?;
+        MerchantCommand::Register {
+            name,
+            code,
+            fee_rate,
+            bank,
+            account,
+            write,
+        } => {
+            let done = execute(
+                app,
+                &Command::RegisterMerchant {
+                    name,
+                    code,
+                    fee_rate,
+                    bank,
+                    account,
+                },
+                &write,
+            )?;
             print(app, &done, format!("Registered merchant {}", done.id()));
         }
-        MerchantCommand::Update { merchant, fee_rate, bank, account, write } => {
-            let done = execute(app, &Command::UpdateMerchant { merchant, fee_rate, bank, account }, &write)?;
+        MerchantCommand::Update {
+            merchant,
+            fee_rate,
+            bank,
+            account,
+            write,
+        } => {
+            let done = execute(
+                app,
+                &Command::UpdateMerchant {
+                    merchant,
+                    fee_rate,
+                    bank,
+                    account,
+                },
+                &write,
+            )?;
             print(app, &done, format!("Updated merchant {}", done.id()));
         }
         MerchantCommand::Show { merchant } => {
             let engine = open_read(app)?;
             let m = engine.merchant(&merchant)?;
             if app.out.json {
-                app.out.json_value(&serde_json::to_value(&m).map_err(|e| color_eyre::eyre::eyre!(e))?);
+                app.out
+                    .json_value(&serde_json::to_value(&m).map_err(|e| color_eyre::eyre::eyre!(e))?);
                 return Ok(());
             }
             app.out.fields(&[
@@ -82,7 +117,10 @@ pub fn run(command: MerchantCommand, app: &App) -> CmdResult {
                 ("registered", m.registered_at.clone()),
                 ("unsettled", money(m.unsettled, m.currency)),
                 ("deficit", money(m.deficit, m.currency)),
-                ("last settlement", m.last_settlement.clone().unwrap_or_else(|| "-".into())),
+                (
+                    "last settlement",
+                    m.last_settlement.clone().unwrap_or_else(|| "-".into()),
+                ),
             ]);
         }
         MerchantCommand::List { limit, offset } => {
@@ -96,7 +134,8 @@ pub fn run(command: MerchantCommand, app: &App) -> CmdResult {
 
 fn print_merchants(app: &App, list: &[Merchant]) {
     if app.out.json {
-        app.out.json_value(&serde_json::json!({ "merchants": list }));
+        app.out
+            .json_value(&serde_json::json!({ "merchants": list }));
         return;
     }
     let rows: Vec<Vec<String>> = list

@@ -37,7 +37,9 @@ pub enum MoneyCommand {
         write: WriteArgs,
     },
     /// Balance (posted) and available (minus active holds), now or as of a time or seq.
-    #[command(after_help = "Examples:\n  payctl money balance minji@example.com\n  payctl money balance mem_1 --as-of 2026-03-02T12:00:00Z --json")]
+    #[command(
+        after_help = "Examples:\n  payctl money balance minji@example.com\n  payctl money balance mem_1 --as-of 2026-03-02T12:00:00Z --json"
+    )]
     Balance {
         member: String,
         /// A time (RFC 3339 or YYYY-MM-DD) or an event seq: state as of that point, from the log.
@@ -63,11 +65,24 @@ pub fn run(command: MoneyCommand, app: &App) -> CmdResult {
             account,
             write,
         } => {
-            let cmd = Command::Recharge { member, amount, link: account };
+            let cmd = Command::Recharge {
+                member,
+                amount,
+                link: account,
+            };
             let done = execute(app, &cmd, &write)?;
             let c = done.engine.settings_or_default()?.currency;
             let amount = done.detail("amount").parse().unwrap_or_default();
-            print(app, &done, format!("Recharged {} into {} ({})", money(amount, c), done.detail("member"), done.id()));
+            print(
+                app,
+                &done,
+                format!(
+                    "Recharged {} into {} ({})",
+                    money(amount, c),
+                    done.detail("member"),
+                    done.id()
+                ),
+            );
         }
         MoneyCommand::Withdraw {
             member,
@@ -75,24 +90,43 @@ pub fn run(command: MoneyCommand, app: &App) -> CmdResult {
             account,
             write,
         } => {
-            let cmd = Command::Withdraw { member, amount, link: account };
+            let cmd = Command::Withdraw {
+                member,
+                amount,
+                link: account,
+            };
             let done = execute(app, &cmd, &write)?;
             let c = done.engine.settings_or_default()?.currency;
             let amount = done.detail("amount").parse().unwrap_or_default();
-            print(app, &done, format!("Withdrew {} from {} ({})", money(amount, c), done.detail("member"), done.id()));
+            print(
+                app,
+                &done,
+                format!(
+                    "Withdrew {} from {} ({})",
+                    money(amount, c),
+                    done.detail("member"),
+                    done.id()
+                ),
+            );
         }
         MoneyCommand::Balance { member, as_of } => {
             let engine = open_read(app)?;
             let b = match as_of {
                 None => engine.balance(&member, clock::now())?,
                 Some(text) => {
-                    let point = AsOf::parse(&text)
-                        .ok_or_else(|| invalid("as-of", &text, "use an RFC 3339 time, YYYY-MM-DD or an event seq"))?;
+                    let point = AsOf::parse(&text).ok_or_else(|| {
+                        invalid(
+                            "as-of",
+                            &text,
+                            "use an RFC 3339 time, YYYY-MM-DD or an event seq",
+                        )
+                    })?;
                     engine.balance_as_of(&member, point)?
                 }
             };
             if app.out.json {
-                app.out.json_value(&serde_json::to_value(&b).map_err(|e| color_eyre::eyre::eyre!(e))?);
+                app.out
+                    .json_value(&serde_json::to_value(&b).map_err(|e| color_eyre::eyre::eyre!(e))?);
             } else {
                 app.out.fields(&[
                     ("member", b.member.clone()),
@@ -101,11 +135,16 @@ pub fn run(command: MoneyCommand, app: &App) -> CmdResult {
                 ]);
             }
         }
-        MoneyCommand::History { member, limit, offset } => {
+        MoneyCommand::History {
+            member,
+            limit,
+            offset,
+        } => {
             let engine = open_read(app)?;
             let entries = engine.history(&member, Page { limit, offset })?;
             if app.out.json {
-                app.out.json_value(&serde_json::json!({ "entries": entries }));
+                app.out
+                    .json_value(&serde_json::json!({ "entries": entries }));
                 return Ok(());
             }
             let c = engine.settings_or_default()?.currency;
@@ -119,7 +158,11 @@ pub fn run(command: MoneyCommand, app: &App) -> CmdResult {
                         e.reference.clone(),
                         e.counterparty.clone().unwrap_or_default(),
                         money(e.amount, c),
-                        if e.held.is_zero() { String::new() } else { money(e.held, c) },
+                        if e.held.is_zero() {
+                            String::new()
+                        } else {
+                            money(e.held, c)
+                        },
                         money(e.balance, c),
                         e.status.clone(),
                     ]

@@ -41,11 +41,19 @@ impl Output {
     }
 
     pub fn bold(&self, text: &str) -> String {
-        if self.color { format!("\u{1b}[1m{text}\u{1b}[0m") } else { text.to_string() }
+        if self.color {
+            format!("\u{1b}[1m{text}\u{1b}[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     fn dim(&self, text: &str) -> String {
-        if self.color { format!("\u{1b}[2m{text}\u{1b}[0m") } else { text.to_string() }
+        if self.color {
+            format!("\u{1b}[2m{text}\u{1b}[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     /// Prints an aligned table. Cells are escaped; widths count characters.
@@ -54,8 +62,10 @@ impl Output {
             self.line(&self.dim("(none)"));
             return;
         }
-        let rows: Vec<Vec<String>> =
-            rows.iter().map(|r| r.iter().map(|c| escape(c)).collect()).collect();
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| r.iter().map(|c| escape(c)).collect())
+            .collect();
         let mut widths: Vec<usize> = headers.iter().map(|(h, _)| h.chars().count()).collect();
         for r in &rows {
             for (i, c) in r.iter().enumerate() {
@@ -85,7 +95,11 @@ impl Output {
 
     /// `key: value` lines, keys aligned.
     pub fn fields(&self, pairs: &[(&str, String)]) {
-        let w = pairs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+        let w = pairs
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
         for (k, v) in pairs {
             let label = format!("{k}:{}", " ".repeat(w - k.chars().count()));
             self.line(&format!("{}  {}", self.bold(&label), escape(v)));
@@ -100,7 +114,8 @@ impl Output {
             }
             self.json_value(&obj);
         } else {
-            let label = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+            let label = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            {
                 "\u{1b}[31merror\u{1b}[0m".to_string()
             } else {
                 "error".to_string()
@@ -116,7 +131,13 @@ pub fn escape(text: &str) -> String {
         return text.to_string();
     }
     text.chars()
-        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
         .collect()
 }
 

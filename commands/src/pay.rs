@@ -13,7 +13,9 @@ use crate::write::{WriteArgs, execute, open_read, parse_amount, print};
 
 /// Pay a merchant from a member's wallet: captured at once, or only authorized with --hold.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  payctl pay minji@example.com HANBIT-GN 4,500 --ref order-1001\n  payctl pay mem_2 mer_1 6000 --ref order-1002 --hold")]
+#[command(
+    after_help = "Examples:\n  payctl pay minji@example.com HANBIT-GN 4,500 --ref order-1001\n  payctl pay mem_2 mer_1 6000 --ref order-1002 --hold"
+)]
 pub struct PayArgs {
     member: String,
     merchant: String,
@@ -69,7 +71,9 @@ pub enum PaymentCommand {
     #[command(after_help = "Example:\n  payctl payment show order-1001")]
     Show { payment: String },
     /// List payments, newest first.
-    #[command(after_help = "Example:\n  payctl payment list --merchant HANBIT-GN --status captured")]
+    #[command(
+        after_help = "Example:\n  payctl payment list --merchant HANBIT-GN --status captured"
+    )]
     List {
         #[arg(long)]
         member: Option<String>,
@@ -97,21 +101,51 @@ pub fn run_pay(a: PayArgs, app: &App) -> CmdResult {
     let done = execute(app, &cmd, &a.write)?;
     let c = done.engine.settings_or_default()?.currency;
     let amount: Decimal = done.detail("amount").parse().unwrap_or_default();
-    let verb = if done.detail("status") == "authorized" { "Authorized (held)" } else { "Paid" };
+    let verb = if done.detail("status") == "authorized" {
+        "Authorized (held)"
+    } else {
+        "Paid"
+    };
     let recharge = match done.detail("recharge") {
         r if r.is_empty() => String::new(),
         r => format!(", after auto-recharge {r}"),
     };
-    print(app, &done, format!("{verb} {} from {} to {} ({}{recharge})", money(amount, c), done.detail("member"), done.detail("merchant"), done.id()));
+    print(
+        app,
+        &done,
+        format!(
+            "{verb} {} from {} to {} ({}{recharge})",
+            money(amount, c),
+            done.detail("member"),
+            done.detail("merchant"),
+            done.id()
+        ),
+    );
     Ok(())
 }
 
 pub fn run_capture(a: CaptureArgs, app: &App) -> CmdResult {
-    let done = execute(app, &Command::Capture { payment: a.payment, amount: a.amount }, &a.write)?;
+    let done = execute(
+        app,
+        &Command::Capture {
+            payment: a.payment,
+            amount: a.amount,
+        },
+        &a.write,
+    )?;
     let c = done.engine.settings_or_default()?.currency;
     let amount: Decimal = done.detail("amount").parse().unwrap_or_default();
     let released: Decimal = done.detail("released").parse().unwrap_or_default();
-    print(app, &done, format!("Captured {} of {} (released {})", money(amount, c), done.id(), money(released, c)));
+    print(
+        app,
+        &done,
+        format!(
+            "Captured {} of {} (released {})",
+            money(amount, c),
+            done.id(),
+            money(released, c)
+        ),
+    );
     Ok(())
 }
 
@@ -119,15 +153,35 @@ pub fn run_void(a: VoidArgs, app: &App) -> CmdResult {
     let done = execute(app, &Command::Void { payment: a.payment }, &a.write)?;
     let c = done.engine.settings_or_default()?.currency;
     let released: Decimal = done.detail("released").parse().unwrap_or_default();
-    print(app, &done, format!("Voided {} (released {})", done.id(), money(released, c)));
+    print(
+        app,
+        &done,
+        format!("Voided {} (released {})", done.id(), money(released, c)),
+    );
     Ok(())
 }
 
 pub fn run_refund(a: RefundArgs, app: &App) -> CmdResult {
-    let done = execute(app, &Command::Refund { payment: a.payment, amount: a.amount }, &a.write)?;
+    let done = execute(
+        app,
+        &Command::Refund {
+            payment: a.payment,
+            amount: a.amount,
+        },
+        &a.write,
+    )?;
     let c = done.engine.settings_or_default()?.currency;
     let amount: Decimal = done.detail("amount").parse().unwrap_or_default();
-    print(app, &done, format!("Refunded {} of {} ({})", money(amount, c), done.detail("payment"), done.id()));
+    print(
+        app,
+        &done,
+        format!(
+            "Refunded {} of {} ({})",
+            money(amount, c),
+            done.detail("payment"),
+            done.id()
+        ),
+    );
     Ok(())
 }
 
@@ -137,7 +191,8 @@ pub fn run_payment(command: PaymentCommand, app: &App) -> CmdResult {
         PaymentCommand::Show { payment } => {
             let p = engine.payment(&payment, clock::now())?;
             if app.out.json {
-                app.out.json_value(&serde_json::to_value(&p).map_err(|e| color_eyre::eyre::eyre!(e))?);
+                app.out
+                    .json_value(&serde_json::to_value(&p).map_err(|e| color_eyre::eyre::eyre!(e))?);
                 return Ok(());
             }
             let c = p.currency;
@@ -152,22 +207,60 @@ pub fn run_payment(command: PaymentCommand, app: &App) -> CmdResult {
                 ("refunded", money(p.refunded, c)),
                 ("fee rate", format!("{}%", p.fee_rate)),
                 ("created", p.created_at.clone()),
-                ("expires", p.expires_at.clone().unwrap_or_else(|| "-".into())),
-                ("captured at", p.captured_at.clone().unwrap_or_else(|| "-".into())),
-                ("settlement", p.settlement.clone().unwrap_or_else(|| "-".into())),
+                (
+                    "expires",
+                    p.expires_at.clone().unwrap_or_else(|| "-".into()),
+                ),
+                (
+                    "captured at",
+                    p.captured_at.clone().unwrap_or_else(|| "-".into()),
+                ),
+                (
+                    "settlement",
+                    p.settlement.clone().unwrap_or_else(|| "-".into()),
+                ),
             ]);
             if !p.refunds.is_empty() {
                 app.out.line("");
                 let rows: Vec<Vec<String>> = p
                     .refunds
                     .iter()
-                    .map(|r| vec![r.id.clone(), r.at.clone(), money(r.amount, c), if r.after_settlement { "yes".into() } else { String::new() }])
+                    .map(|r| {
+                        vec![
+                            r.id.clone(),
+                            r.at.clone(),
+                            money(r.amount, c),
+                            if r.after_settlement {
+                                "yes".into()
+                            } else {
+                                String::new()
+                            },
+                        ]
+                    })
                     .collect();
-                app.out.table(&[("REFUND", Align::Left), ("AT", Align::Left), ("AMOUNT", Align::Right), ("AFTER SETTLEMENT", Align::Left)], &rows);
+                app.out.table(
+                    &[
+                        ("REFUND", Align::Left),
+                        ("AT", Align::Left),
+                        ("AMOUNT", Align::Right),
+                        ("AFTER SETTLEMENT", Align::Left),
+                    ],
+                    &rows,
+                );
             }
         }
-        PaymentCommand::List { member, merchant, status, limit, offset } => {
-            let q = PaymentQuery { member, merchant, status };
+        PaymentCommand::List {
+            member,
+            merchant,
+            status,
+            limit,
+            offset,
+        } => {
+            let q = PaymentQuery {
+                member,
+                merchant,
+                status,
+            };
             let list = engine.payments(&q, Page { limit, offset }, clock::now())?;
             if app.out.json {
                 app.out.json_value(&serde_json::json!({ "payments": list }));

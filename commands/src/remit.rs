@@ -39,7 +39,13 @@ pub fn run(a: RemitArgs, app: &App) -> CmdResult {
     let to = match (a.to, a.to_bank, a.to_account) {
         (Some(m), None, None) => RemitTo::Member(m),
         (None, Some(bank), Some(account)) => RemitTo::Bank { bank, account },
-        _ => return Err(invalid("to", "", "give --to MEMBER or --to-bank BANK --to-account ACCOUNT")),
+        _ => {
+            return Err(invalid(
+                "to",
+                "",
+                "give --to MEMBER or --to-bank BANK --to-account ACCOUNT",
+            ));
+        }
     };
     let dest = match &to {
         RemitTo::Member(m) => m.clone(),
@@ -58,6 +64,15 @@ pub fn run(a: RemitArgs, app: &App) -> CmdResult {
         r if r.is_empty() => String::new(),
         r => format!(", after auto-recharge {r}"),
     };
-    print(app, &done, format!("Remitted {} from {} to {dest} ({}{recharge})", money(amount, c), done.detail("from"), done.id()));
+    print(
+        app,
+        &done,
+        format!(
+            "Remitted {} from {} to {dest} ({}{recharge})",
+            money(amount, c),
+            done.detail("from"),
+            done.id()
+        ),
+    );
     Ok(())
 }

@@ -13,7 +13,9 @@ use crate::write::{WriteArgs, execute, open_read, parse_time};
 /// Settle merchants: every captured, unsettled payment captured before the cutoff is paid out,
 /// less per-payment fees (rounded half up) and any deficit. Each payment settles once, ever.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  payctl settle --cutoff 2026-03-03T00:00:00Z\n  payctl settle --merchant HANBIT-GN")]
+#[command(
+    after_help = "Examples:\n  payctl settle --cutoff 2026-03-03T00:00:00Z\n  payctl settle --merchant HANBIT-GN"
+)]
 pub struct SettleArgs {
     /// Only this merchant (id or code).
     #[arg(long)]
@@ -43,9 +45,17 @@ pub enum SettlementCommand {
 }
 
 pub fn run_settle(a: SettleArgs, app: &App) -> CmdResult {
-    let cmd = Command::Settle { merchant: a.merchant, cutoff: a.cutoff };
+    let cmd = Command::Settle {
+        merchant: a.merchant,
+        cutoff: a.cutoff,
+    };
     let done = execute(app, &cmd, &a.write)?;
-    let ids: Vec<String> = done.applied.settled.iter().map(ToString::to_string).collect();
+    let ids: Vec<String> = done
+        .applied
+        .settled
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     if app.out.json {
         let mut v = done.json();
         v["settled"] = serde_json::json!(ids);
@@ -53,10 +63,16 @@ pub fn run_settle(a: SettleArgs, app: &App) -> CmdResult {
         return Ok(());
     }
     if ids.is_empty() {
-        app.out.line(&format!("Nothing to settle: no captured, unsettled payments before the cutoff{}", done.suffix()));
+        app.out.line(&format!(
+            "Nothing to settle: no captured, unsettled payments before the cutoff{}",
+            done.suffix()
+        ));
         return Ok(());
     }
-    let list = ids.iter().map(|id| done.engine.settlement(id)).collect::<Result<Vec<_>, _>>()?;
+    let list = ids
+        .iter()
+        .map(|id| done.engine.settlement(id))
+        .collect::<Result<Vec<_>, _>>()?;
     print_settlements(app, &list);
     if done.replayed {
         app.out.line("(replayed)");
@@ -70,7 +86,8 @@ pub fn run_settlement(command: SettlementCommand, app: &App) -> CmdResult {
         SettlementCommand::Show { id } => {
             let s = engine.settlement(&id)?;
             if app.out.json {
-                app.out.json_value(&serde_json::to_value(&s).map_err(|e| color_eyre::eyre::eyre!(e))?);
+                app.out
+                    .json_value(&serde_json::to_value(&s).map_err(|e| color_eyre::eyre::eyre!(e))?);
                 return Ok(());
             }
             let c = s.currency;
@@ -86,24 +103,46 @@ pub fn run_settlement(command: SettlementCommand, app: &App) -> CmdResult {
                 ("deficit", money(s.deficit, c)),
                 ("payout", money(s.payout, c)),
                 ("carried", money(s.carried, c)),
-                ("firm banking", s.firm_banking.clone().unwrap_or_else(|| "-".into())),
+                (
+                    "firm banking",
+                    s.firm_banking.clone().unwrap_or_else(|| "-".into()),
+                ),
                 ("reason", s.reason.clone().unwrap_or_else(|| "-".into())),
             ]);
             app.out.line("");
             let rows: Vec<Vec<String>> = s
                 .payments
                 .iter()
-                .map(|p| vec![p.payment.clone(), money(p.captured, c), money(p.refunded, c), money(p.net, c), money(p.fee, c)])
+                .map(|p| {
+                    vec![
+                        p.payment.clone(),
+                        money(p.captured, c),
+                        money(p.refunded, c),
+                        money(p.net, c),
+                        money(p.fee, c),
+                    ]
+                })
                 .collect();
             app.out.table(
-                &[("PAYMENT", Align::Left), ("CAPTURED", Align::Right), ("REFUNDED", Align::Right), ("NET", Align::Right), ("FEE", Align::Right)],
+                &[
+                    ("PAYMENT", Align::Left),
+                    ("CAPTURED", Align::Right),
+                    ("REFUNDED", Align::Right),
+                    ("NET", Align::Right),
+                    ("FEE", Align::Right),
+                ],
                 &rows,
             );
         }
-        SettlementCommand::List { merchant, limit, offset } => {
+        SettlementCommand::List {
+            merchant,
+            limit,
+            offset,
+        } => {
             let list = engine.settlements(merchant.as_deref(), Page { limit, offset })?;
             if app.out.json {
-                app.out.json_value(&serde_json::json!({ "settlements": list }));
+                app.out
+                    .json_value(&serde_json::json!({ "settlements": list }));
                 return Ok(());
             }
             print_settlements(app, &list);

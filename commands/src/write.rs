@@ -23,7 +23,9 @@ pub struct WriteArgs {
 
 pub fn parse_time(text: &str) -> Result<Timestamp, String> {
     clock::parse(text).ok_or_else(|| {
-        format!("invalid_input: time {text:?} is not RFC 3339 (e.g. 2026-03-02T09:00:00Z) or YYYY-MM-DD")
+        format!(
+            "invalid_input: time {text:?} is not RFC 3339 (e.g. 2026-03-02T09:00:00Z) or YYYY-MM-DD"
+        )
     })
 }
 
@@ -32,8 +34,17 @@ pub fn parse_amount(text: &str) -> Result<rust_decimal::Decimal, String> {
     payctl_core::money::parse_decimal(text).map_err(|e| format!("invalid_input: {e}"))
 }
 
+/// `PAYCTL_BUSY_TIMEOUT_MS`: how long to wait for another writer (default 30 s).
+fn busy_timeout() -> std::time::Duration {
+    std::env::var("PAYCTL_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(std::time::Duration::from_millis)
+        .unwrap_or(payctl_core::store::BUSY_TIMEOUT)
+}
+
 pub fn open_write(app: &App) -> Result<Engine, Failure> {
-    let mut engine = Engine::open(&app.db, OpenMode::CreateIfMissing)?;
+    let mut engine = Engine::open_with_timeout(&app.db, OpenMode::CreateIfMissing, busy_timeout())?;
     if let Ok(name) = std::env::var("PAYCTL_FAILPOINT") {
         engine.set_failpoints(Failpoints { name: Some(name) });
     }
@@ -41,7 +52,11 @@ pub fn open_write(app: &App) -> Result<Engine, Failure> {
 }
 
 pub fn open_read(app: &App) -> Result<Engine, Failure> {
-    Ok(Engine::open(&app.db, OpenMode::MustExist)?)
+    Ok(Engine::open_with_timeout(
+        &app.db,
+        OpenMode::MustExist,
+        busy_timeout(),
+    )?)
 }
 
 pub fn context(app: &App, w: &WriteArgs) -> Context {

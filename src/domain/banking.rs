@@ -39,7 +39,9 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                     account,
                     primary,
                 }],
-                Applied::id(link).with("member", m.id.to_string()).with("primary", primary),
+                Applied::id(link)
+                    .with("member", m.id.to_string())
+                    .with("primary", primary),
             ))
         }
         Command::UnlinkBank { link } => {
@@ -72,7 +74,11 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             };
             require_active(&m)?;
             let new_primary = if l.primary {
-                state.links(m.id)?.into_iter().find(|o| o.id != l.id).map(|o| o.id)
+                state
+                    .links(m.id)?
+                    .into_iter()
+                    .find(|o| o.id != l.id)
+                    .map(|o| o.id)
             } else {
                 None
             };
@@ -101,9 +107,8 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             }
             let balance = balance
                 .map(|b| {
-                    Amount::new(b, env.currency()).map_err(|e| {
-                        Error::new(ErrorCode::InvalidInput, format!("balance: {e}"))
-                    })
+                    Amount::new(b, env.currency())
+                        .map_err(|e| Error::new(ErrorCode::InvalidInput, format!("balance: {e}")))
                 })
                 .transpose()?;
             Ok(Decision::applied(

@@ -1,6 +1,8 @@
 //! Membership: register, update, deactivate.
 
-use super::{Applied, Command, Decision, Env, StateView, require_active, require_member, validate_name};
+use super::{
+    Applied, Command, Decision, Env, StateView, require_active, require_member, validate_name,
+};
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::Event;
 use crate::ids::Kind;
@@ -41,7 +43,10 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
         } => {
             let m = require_member(state, "member", member)?;
             require_active(&m)?;
-            let name = name.as_deref().map(|n| validate_name("name", n)).transpose()?;
+            let name = name
+                .as_deref()
+                .map(|n| validate_name("name", n))
+                .transpose()?;
             let address = validate_address(address.as_deref())?;
             if name.is_none() && address.is_none() {
                 return Err(Error::new(
@@ -66,7 +71,9 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                 Applied::id(m.id),
             ))
         }
-        _ => Err(Error::internal("membership got a command of another service")),
+        _ => Err(Error::internal(
+            "membership got a command of another service",
+        )),
     }
 }
 
@@ -91,9 +98,11 @@ pub fn validate_email(email: &str) -> Result<String> {
 
 fn validate_address(address: Option<&str>) -> Result<Option<String>> {
     match address {
-        Some(a) if a.chars().count() > 500 => {
-            Err(Error::invalid("address", a, "is longer than 500 characters"))
-        }
+        Some(a) if a.chars().count() > 500 => Err(Error::invalid(
+            "address",
+            a,
+            "is longer than 500 characters",
+        )),
         Some(a) => Ok(Some(a.trim().to_string())),
         None => Ok(None),
     }

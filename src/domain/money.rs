@@ -23,7 +23,8 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             let link = linked_account(state, &m, named)?;
             let mut events = Vec::new();
             let mut banks = Banks::new(state, env.settings.house.clone());
-            let (recharge, result) = recharge(env, state, &mut banks, &m, &link, amount, &mut events)?;
+            let (recharge, result) =
+                recharge(env, state, &mut banks, &m, &link, amount, &mut events)?;
             let outcome = match result {
                 Ok(()) => Ok(Applied::id(recharge)
                     .with("member", m.id.to_string())
@@ -89,23 +90,36 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
 }
 
 /// A named link must be an active link of this member (`not_found` otherwise).
-fn resolve_link(state: &dyn StateView, m: &MemberView, link: Option<&str>) -> Result<Option<LinkView>> {
+fn resolve_link(
+    state: &dyn StateView,
+    m: &MemberView,
+    link: Option<&str>,
+) -> Result<Option<LinkView>> {
     let Some(text) = link else { return Ok(None) };
     let found = Id::parse_kind(text, Kind::Link)
         .map(|id| state.link(id))
         .transpose()?
         .flatten()
         .filter(|l| l.active && l.member == m.id);
-    found.map(Some).ok_or_else(|| Error::not_found("account", text))
+    found
+        .map(Some)
+        .ok_or_else(|| Error::not_found("account", text))
 }
 
-fn linked_account(state: &dyn StateView, m: &MemberView, named: Option<LinkView>) -> Result<LinkView> {
+fn linked_account(
+    state: &dyn StateView,
+    m: &MemberView,
+    named: Option<LinkView>,
+) -> Result<LinkView> {
     match named {
         Some(l) => Ok(l),
         None => state.primary_link(m.id)?.ok_or_else(|| {
             Error::new(
                 ErrorCode::NoLinkedAccount,
-                format!("member {} has no linked bank account: `payctl bank link` one first", m.id),
+                format!(
+                    "member {} has no linked bank account: `payctl bank link` one first",
+                    m.id
+                ),
             )
         }),
     }
@@ -135,8 +149,14 @@ pub fn recharge(
 ) -> Result<(Id, Result<(), Error>)> {
     let recharge = env.next_id(state, Kind::Recharge)?;
     let house = env.settings.house.clone();
-    let (fb, result) =
-        firm_banking(env, state, banks, (&link.account, &house, amount), recharge, events)?;
+    let (fb, result) = firm_banking(
+        env,
+        state,
+        banks,
+        (&link.account, &house, amount),
+        recharge,
+        events,
+    )?;
     match result {
         Ok(()) => {
             events.push(Event::RechargeCompleted {
@@ -157,7 +177,10 @@ pub fn recharge(
                 firm_banking: fb,
                 reason: reason.clone(),
             });
-            Ok((recharge, Err(bank_declined(&format!("recharge {recharge}"), &reason))))
+            Ok((
+                recharge,
+                Err(bank_declined(&format!("recharge {recharge}"), &reason)),
+            ))
         }
     }
 }

@@ -33,7 +33,10 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             }
             let mut banks = Banks::new(state, env.settings.house.clone());
             if let Err(reason) = banks.verify(&account)? {
-                return Err(bank_declined(&format!("settlement account {account}"), &reason));
+                return Err(bank_declined(
+                    &format!("settlement account {account}"),
+                    &reason,
+                ));
             }
             let merchant = env.next_id(state, Kind::Merchant)?;
             Ok(Decision::applied(
@@ -113,7 +116,12 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             let recharge =
                 match auto_recharge(env, state, &mut banks, &payer, amount, *auto, &mut events)? {
                     Ok(r) => r,
-                    Err(e) => return Ok(Decision { events, outcome: Err(e) }),
+                    Err(e) => {
+                        return Ok(Decision {
+                            events,
+                            outcome: Err(e),
+                        });
+                    }
                 };
             let payment = env.next_id(state, Kind::Payment)?;
             let status;
@@ -161,7 +169,10 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             if env.minor(amount) > p.amount_minor {
                 return Err(Error::new(
                     ErrorCode::InvalidState,
-                    format!("cannot capture {amount}: payment {} authorized only {authorized}", p.id),
+                    format!(
+                        "cannot capture {amount}: payment {} authorized only {authorized}",
+                        p.id
+                    ),
                 ));
             }
             let released = env.from_minor(p.amount_minor - env.minor(amount));
@@ -189,7 +200,9 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                     member: p.member,
                     amount,
                 }],
-                Applied::id(p.id).with("status", "voided").with("released", amount.to_string()),
+                Applied::id(p.id)
+                    .with("status", "voided")
+                    .with("released", amount.to_string()),
             ))
         }
         Command::Refund { payment, amount } => {
@@ -198,7 +211,11 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             if p.status != PaymentStatus::Captured {
                 return Err(Error::new(
                     ErrorCode::InvalidState,
-                    format!("payment {} is {}, only captured payments can be refunded", p.id, p.status.as_str()),
+                    format!(
+                        "payment {} is {}, only captured payments can be refunded",
+                        p.id,
+                        p.status.as_str()
+                    ),
                 ));
             }
             let left_minor = p.captured_minor - p.refunded_minor;
@@ -257,7 +274,10 @@ fn require_open_hold(p: &PaymentView, env: &Env<'_>, verb: &str) -> Result<()> {
         PaymentStatus::Captured => "it is already captured",
         PaymentStatus::Voided => "it is voided",
     };
-    Err(Error::new(ErrorCode::InvalidState, format!("cannot {verb} payment {}: {why}", p.id)))
+    Err(Error::new(
+        ErrorCode::InvalidState,
+        format!("cannot {verb} payment {}: {why}", p.id),
+    ))
 }
 
 fn fee_rate_of(value: rust_decimal::Decimal) -> Result<FeeRate> {
@@ -267,22 +287,40 @@ fn fee_rate_of(value: rust_decimal::Decimal) -> Result<FeeRate> {
 fn validate_code(code: &str) -> Result<String> {
     let ok = !code.is_empty()
         && code.len() <= 64
-        && code.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     if !ok {
-        return Err(Error::invalid("code", code, "use letters, digits, '-', '_' or '.' (at most 64)"));
+        return Err(Error::invalid(
+            "code",
+            code,
+            "use letters, digits, '-', '_' or '.' (at most 64)",
+        ));
     }
     if Id::parse(code).is_some() {
-        return Err(Error::invalid("code", code, "looks like an id; choose another code"));
+        return Err(Error::invalid(
+            "code",
+            code,
+            "looks like an id; choose another code",
+        ));
     }
     Ok(code.to_string())
 }
 
 fn validate_reference(reference: &str) -> Result<String> {
     if reference.is_empty() || reference.len() > 255 || reference.chars().any(char::is_control) {
-        return Err(Error::invalid("ref", reference, "must be 1 to 255 printable characters"));
+        return Err(Error::invalid(
+            "ref",
+            reference,
+            "must be 1 to 255 printable characters",
+        ));
     }
     if Id::parse(reference).is_some() {
-        return Err(Error::invalid("ref", reference, "looks like a payment id; choose another ref"));
+        return Err(Error::invalid(
+            "ref",
+            reference,
+            "looks like a payment id; choose another ref",
+        ));
     }
     Ok(reference.to_string())
 }

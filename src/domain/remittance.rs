@@ -17,7 +17,9 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
         auto_recharge: auto,
     } = command
     else {
-        return Err(Error::internal("remittance got a command of another service"));
+        return Err(Error::internal(
+            "remittance got a command of another service",
+        ));
     };
     let sender = require_member(state, "from", from)?;
     let receiver = match to {
@@ -28,20 +30,32 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
     if let Some(r) = &receiver {
         require_active(r)?;
         if r.id == sender.id {
-            return Err(Error::invalid("to", &r.id.to_string(), "a member cannot remit to itself"));
+            return Err(Error::invalid(
+                "to",
+                &r.id.to_string(),
+                "a member cannot remit to itself",
+            ));
         }
     }
     let amount = env.amount("amount", *amount)?;
     let destination = match (to, &receiver) {
-        (RemitTo::Bank { bank, account }, _) => Destination::Bank(validate_bank_account(bank, account)?),
+        (RemitTo::Bank { bank, account }, _) => {
+            Destination::Bank(validate_bank_account(bank, account)?)
+        }
         (RemitTo::Member(_), Some(r)) => Destination::Member(r.id),
         (RemitTo::Member(r), None) => return Err(Error::not_found("to", r)),
     };
     let mut events = Vec::new();
     let mut banks = Banks::new(state, env.settings.house.clone());
-    let recharge = match auto_recharge(env, state, &mut banks, &sender, amount, *auto, &mut events)? {
+    let recharge = match auto_recharge(env, state, &mut banks, &sender, amount, *auto, &mut events)?
+    {
         Ok(r) => r,
-        Err(e) => return Ok(Decision { events, outcome: Err(e) }),
+        Err(e) => {
+            return Ok(Decision {
+                events,
+                outcome: Err(e),
+            });
+        }
     };
     let remittance = env.next_id(state, Kind::Remittance)?;
     let applied = |fb: Option<crate::ids::Id>| {
@@ -70,8 +84,14 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
         }
         Destination::Bank(account) => {
             let house = env.settings.house.clone();
-            let (fb, result) =
-                firm_banking(env, state, &mut banks, (&house, account, amount), remittance, &mut events)?;
+            let (fb, result) = firm_banking(
+                env,
+                state,
+                &mut banks,
+                (&house, account, amount),
+                remittance,
+                &mut events,
+            )?;
             match result {
                 Ok(()) => {
                     events.push(Event::RemittanceCompleted {
@@ -103,4 +123,3 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
         }
     }
 }
-

@@ -9,12 +9,16 @@ use crate::money::Amount;
 
 pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Result<Decision> {
     let Command::Settle { merchant, cutoff } = command else {
-        return Err(Error::internal("settlement got a command of another service"));
+        return Err(Error::internal(
+            "settlement got a command of another service",
+        ));
     };
     let cutoff = cutoff.unwrap_or(env.at);
     let merchants = match merchant {
         Some(r) => {
-            let m = state.merchant(r)?.ok_or_else(|| Error::not_found("merchant", r))?;
+            let m = state
+                .merchant(r)?
+                .ok_or_else(|| Error::not_found("merchant", r))?;
             vec![m]
         }
         None => state.merchants_to_settle(cutoff)?,
@@ -90,7 +94,11 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             format!(
                 "payout declined for {}; settled: {}",
                 failed.join(", "),
-                if settled_text.is_empty() { "none".to_string() } else { settled_text.join(", ") }
+                if settled_text.is_empty() {
+                    "none".to_string()
+                } else {
+                    settled_text.join(", ")
+                }
             ),
         )),
     })

@@ -11,15 +11,20 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
         return Ok(());
     };
     // Invariant 1, asserted on every apply: a transaction that does not balance never lands.
-    let sum = tx.postings.iter().try_fold(0_i64, |acc, (_, v)| acc.checked_add(*v));
+    let sum = tx
+        .postings
+        .iter()
+        .try_fold(0_i64, |acc, (_, v)| acc.checked_add(*v));
     if sum != Some(0) {
         return Err(Error::new(
             ErrorCode::Internal,
             format!("event {} produced an unbalanced transaction", cx.env.seq),
         ));
     }
-    conn.prepare_cached("INSERT INTO ledger_transactions (seq, at, description) VALUES (?1, ?2, ?3)")?
-        .execute(params![cx.env.seq, cx.at(), tx.description])?;
+    conn.prepare_cached(
+        "INSERT INTO ledger_transactions (seq, at, description) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![cx.env.seq, cx.at(), tx.description])?;
     for (idx, (account, amount)) in tx.postings.iter().enumerate() {
         conn.prepare_cached(
             "INSERT INTO ledger_postings (seq, idx, account, amount_minor) VALUES (?1, ?2, ?3, ?4)",

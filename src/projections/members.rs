@@ -84,7 +84,14 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
                 "INSERT INTO bank_links (id, member, bank, account, is_primary, status, linked_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'active', ?6)",
             )?
-            .execute(params![link.n, member.n, account.bank, account.account, primary, cx.at()])?;
+            .execute(params![
+                link.n,
+                member.n,
+                account.bank,
+                account.account,
+                primary,
+                cx.at()
+            ])?;
         }
         Event::BankAccountUnlinked {
             link, new_primary, ..

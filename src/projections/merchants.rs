@@ -69,7 +69,11 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
                 .prepare_cached(
                     "UPDATE merchants SET deficit_minor = ?2, last_settlement = ?3 WHERE id = ?1",
                 )?
-                .execute(params![f.merchant.n, (-f.payout_minor).max(0), f.settlement.n])?;
+                .execute(params![
+                    f.merchant.n,
+                    (-f.payout_minor).max(0),
+                    f.settlement.n
+                ])?;
             one_row(n, "merchant", cx.env)?;
         }
         _ => {}

@@ -75,7 +75,11 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
             one_row(n, "payment", cx.env)?;
         }
         Event::HoldVoided { payment, .. } | Event::HoldExpired { payment, .. } => {
-            let status = if matches!(event, Event::HoldVoided { .. }) { "voided" } else { "expired" };
+            let status = if matches!(event, Event::HoldVoided { .. }) {
+                "voided"
+            } else {
+                "expired"
+            };
             let n = conn
                 .prepare_cached("UPDATE payments SET status = ?2, closed_at = ?3 WHERE id = ?1")?
                 .execute(params![payment.n, status, cx.at()])?;
@@ -92,7 +96,13 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
                 "INSERT INTO refunds (id, payment, amount_minor, after_settlement, at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![refund.n, payment.n, cx.minor(amount), after_settlement, cx.at()])?;
+            .execute(params![
+                refund.n,
+                payment.n,
+                cx.minor(amount),
+                after_settlement,
+                cx.at()
+            ])?;
             let n = conn
                 .prepare_cached(
                     "UPDATE payments SET refunded_minor = refunded_minor + ?2 WHERE id = ?1",

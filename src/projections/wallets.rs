@@ -48,12 +48,21 @@ fn wallet_move(conn: &Connection, cx: &ApplyContext<'_>, e: Entry<'_>) -> Result
         e.status
     ])
     .map_err(|err| {
-        Error::new(ErrorCode::StoreCorrupt, format!("statement line for event {}: {err}", cx.env.seq))
+        Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("statement line for event {}: {err}", cx.env.seq),
+        )
     })?;
     Ok(())
 }
 
-fn entry<'a>(member: &'a Id, kind: &'a str, reference: &'a Id, amount: i64, held: i64) -> Entry<'a> {
+fn entry<'a>(
+    member: &'a Id,
+    kind: &'a str,
+    reference: &'a Id,
+    amount: i64,
+    held: i64,
+) -> Entry<'a> {
     Entry {
         member,
         kind,
@@ -233,13 +242,21 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
             payment,
             member,
             amount,
-        } => wallet_move(conn, cx, entry(member, "void", payment, 0, -cx.minor(amount)))?,
+        } => wallet_move(
+            conn,
+            cx,
+            entry(member, "void", payment, 0, -cx.minor(amount)),
+        )?,
         Event::HoldExpired {
             payment,
             member,
             amount,
             ..
-        } => wallet_move(conn, cx, entry(member, "hold_expired", payment, 0, -cx.minor(amount)))?,
+        } => wallet_move(
+            conn,
+            cx,
+            entry(member, "hold_expired", payment, 0, -cx.minor(amount)),
+        )?,
         Event::RefundIssued {
             refund,
             payment,
