@@ -112,6 +112,14 @@ impl Engine {
         })
     }
 
+    /// `false` trades the power-loss guarantee for speed (`synchronous=NORMAL`: still atomic and
+    /// consistent, the last commits may be lost on power failure). For bulk loads and benchmarks.
+    pub fn set_durable(&mut self, durable: bool) -> Result<()> {
+        let mode = if durable { "FULL" } else { "NORMAL" };
+        self.conn.pragma_update(None, "synchronous", mode)?;
+        Ok(())
+    }
+
     pub fn set_failpoints(&mut self, failpoints: Failpoints) {
         self.failpoints = failpoints;
     }

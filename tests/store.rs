@@ -1,0 +1,87 @@
+//! The store file itself: created private, WAL, append-only log, schema version guard.
+
+use payctl_core::domain::Command;
+use payctl_core::{Context, Engine, ErrorCode, OpenMode};
+
+fn ctx() -> Context {
+    Context {
+        at: None,
+        actor: "test".into(),
+        idempotency_key: None,
+    }
+}
+
+#[test]
+fn a_new_store_is_private_wal_and_initialized_by_its_first_write() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("sub/dir/store.db");
+    let mut engine = Engine::open(&path, OpenMode::CreateIfMissing).expect("open");
+    assert!(engine.created());
+    let cmd = Command::RegisterMember {
+        name: "Kim".into(),
+        email: "kim@example.com".into(),
+        address: None,
+        corporate: false,
+    };
+    assert!(
+        engine
+            .execute(&cmd, &ctx())
+            .expect("execute")
+            .result
+            .is_ok()
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path)
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let mode: String = engine
+        .connection()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("journal mode");
+    assert_eq!(mode, "wal");
+    // The log refuses edits and deletions.
+    let conn = engine.connection();
+    assert!(
+        conn.execute("UPDATE events SET actor = 'x' WHERE seq = 1", [])
+            .is_err()
+    );
+    assert!(
+        conn.execute("DELETE FROM events WHERE seq = 1", [])
+            .is_err()
+    );
+    assert_eq!(engine.log_head().expect("head").0, 2); // StoreInitialized + MemberRegistered
+}
+
+#[test]
+fn a_missing_store_is_not_created_by_a_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("none.db");
+    let err = Engine::open(&path, OpenMode::MustExist)
+        .err()
+        .expect("must fail");
+    assert_eq!(err.code, ErrorCode::StoreMissing);
+    assert!(!path.exists());
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("s.db");
+    {
+        let engine = Engine::open(&path, OpenMode::CreateIfMissing).expect("open");
+        engine
+            .connection()
+            .pragma_update(None, "user_version", 99)
+            .expect("pragma");
+    }
+    let err = Engine::open(&path, OpenMode::MustExist)
+        .err()
+        .expect("must fail");
+    assert_eq!(err.code, ErrorCode::SchemaTooNew);
+    assert_eq!(err.code.exit_code(), 6);
+}
