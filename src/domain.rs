@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::bank::{BankGateway, SimAccounts};
 use crate::clock::Timestamp;
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::{BankAccount, Event};
@@ -236,15 +237,8 @@ pub struct PaymentView {
     pub settled: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SimAccount {
-    /// `None`: unlimited funds (never configured, or configured without a balance).
-    pub balance_minor: Option<i64>,
-    pub closed: bool,
-}
-
 /// Read access to current state, in the command's transaction. Implemented over SQL by the engine.
-pub trait StateView {
+pub trait StateView: SimAccounts {
     fn member(&self, reference: &str) -> Result<Option<MemberView>>;
     fn email_taken(&self, email: &str) -> Result<bool>;
     fn wallet(&self, member: Id) -> Result<WalletView>;
@@ -252,7 +246,6 @@ pub trait StateView {
     fn primary_link(&self, member: Id) -> Result<Option<LinkView>>;
     /// Active links of a member, oldest first.
     fn links(&self, member: Id) -> Result<Vec<LinkView>>;
-    fn sim_account(&self, account: &BankAccount) -> Result<SimAccount>;
     fn merchant(&self, reference: &str) -> Result<Option<MerchantView>>;
     fn code_taken(&self, code: &str) -> Result<bool>;
     fn payment(&self, reference: &str) -> Result<Option<PaymentView>>;
@@ -364,75 +357,6 @@ impl<'a> Env<'a> {
     }
 }
 
-/// The outside banks as one command sees them: the simulator's accounts, with the transfers this
-/// command has already decided applied on top, so two steps of one command see each other.
-pub struct Banks<'s> {
-    state: &'s dyn StateView,
-    house: BankAccount,
-    touched: HashMap<BankAccount, SimAccount>,
-}
-
-impl<'s> Banks<'s> {
-    pub fn new(state: &'s dyn StateView, house: BankAccount) -> Banks<'s> {
-        Banks {
-            state,
-            house,
-            touched: HashMap::new(),
-        }
-    }
-
-    fn get(&mut self, account: &BankAccount) -> Result<SimAccount> {
-        if let Some(a) = self.touched.get(account) {
-            return Ok(*a);
-        }
-        let a = self.state.sim_account(account)?;
-        self.touched.insert(account.clone(), a);
-        Ok(a)
-    }
-
-    /// Account verification (bank link, merchant account): closed accounts are refused.
-    pub fn verify(&mut self, account: &BankAccount) -> Result<Result<(), String>> {
-        if *account == self.house {
-            return Ok(Ok(()));
-        }
-        Ok(if self.get(account)?.closed {
-            Err(format!("account {account} is closed"))
-        } else {
-            Ok(())
-        })
-    }
-
-    /// A transfer between the house and an outside account. `Err(reason)` when the bank refuses.
-    pub fn transfer(
-        &mut self,
-        from: &BankAccount,
-        to: &BankAccount,
-        amount_minor: i64,
-    ) -> Result<Result<(), String>> {
-        for acct in [from, to] {
-            if *acct != self.house && self.get(acct)?.closed {
-                return Ok(Err(format!("account {acct} is closed")));
-            }
-        }
-        if *from != self.house {
-            let f = self.get(from)?;
-            if let Some(b) = f.balance_minor {
-                if b < amount_minor {
-                    return Ok(Err("insufficient funds at bank".to_string()));
-                }
-            }
-        }
-        for (acct, delta) in [(from, -amount_minor), (to, amount_minor)] {
-            if *acct != self.house {
-                let mut a = self.get(acct)?;
-                a.balance_minor = a.balance_minor.map(|b| b + delta);
-                self.touched.insert(acct.clone(), a);
-            }
-        }
-        Ok(Ok(()))
-    }
-}
-
 /// Resolves a member reference or reports `not_found` naming the field and value.
 pub fn require_member(state: &dyn StateView, field: &str, reference: &str) -> Result<MemberView> {
     state
@@ -492,7 +416,7 @@ pub fn validate_name(field: &str, name: &str) -> Result<String> {
 pub fn firm_banking(
     env: &mut Env<'_>,
     state: &dyn StateView,
-    banks: &mut Banks<'_>,
+    banks: &mut dyn BankGateway,
     transfer: (&BankAccount, &BankAccount, Amount),
     purpose: Id,
     events: &mut Vec<Event>,

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::float_arithmetic)]
 
+pub mod bank;
 pub mod clock;
 pub mod domain;
 pub mod engine;

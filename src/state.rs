@@ -2,10 +2,10 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::bank::{SimAccount, SimAccounts};
 use crate::clock::{self, Timestamp};
 use crate::domain::{
-    LinkView, MemberView, MerchantView, PaymentStatus, PaymentView, SimAccount, StateView,
-    WalletView,
+    LinkView, MemberView, MerchantView, PaymentStatus, PaymentView, StateView, WalletView,
 };
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::BankAccount;
@@ -154,6 +154,24 @@ fn merchant_row(r: &Row<'_>) -> rusqlite::Result<MerchantRow> {
     ))
 }
 
+impl SimAccounts for SqlState<'_> {
+    fn sim_account(&self, account: &BankAccount) -> Result<SimAccount> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT balance_minor, closed FROM sim_accounts WHERE bank = ?1 AND account = ?2",
+            )?
+            .query_row(params![account.bank, account.account], |r| {
+                Ok(SimAccount {
+                    balance_minor: r.get(0)?,
+                    closed: r.get(1)?,
+                })
+            })
+            .optional()?
+            .unwrap_or_default())
+    }
+}
+
 impl StateView for SqlState<'_> {
     fn member(&self, reference: &str) -> Result<Option<MemberView>> {
         let Some(id) = member_id(self.conn, reference)? else {
@@ -221,22 +239,6 @@ impl StateView for SqlState<'_> {
         ))?;
         let rows = stmt.query_map([member.n], link_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    fn sim_account(&self, account: &BankAccount) -> Result<SimAccount> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT balance_minor, closed FROM sim_accounts WHERE bank = ?1 AND account = ?2",
-            )?
-            .query_row(params![account.bank, account.account], |r| {
-                Ok(SimAccount {
-                    balance_minor: r.get(0)?,
-                    closed: r.get(1)?,
-                })
-            })
-            .optional()?
-            .unwrap_or_default())
     }
 
     fn merchant(&self, reference: &str) -> Result<Option<MerchantView>> {

@@ -1,9 +1,10 @@
 //! Banking: linking external accounts (verified with the bank) and configuring the simulator.
 
 use super::{
-    Applied, Banks, Command, Decision, Env, LinkRef, StateView, bank_declined, require_active,
+    Applied, Command, Decision, Env, LinkRef, StateView, bank_declined, require_active,
     require_member, validate_bank_account,
 };
+use crate::bank::{BankGateway, Simulator};
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::Event;
 use crate::ids::{Id, Kind};
@@ -26,7 +27,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                     format!("{account} is already linked to {}", m.id),
                 ));
             }
-            let mut banks = Banks::new(state, env.settings.house.clone());
+            let mut banks = Simulator::new(state, env.settings.house.clone());
             if let Err(reason) = banks.verify(&account)? {
                 return Err(bank_declined(&format!("linking {account}"), &reason));
             }

@@ -1,9 +1,10 @@
 //! Money: recharge (bank → wallet), withdraw (wallet → bank), and the seed's auto-recharge rule.
 
 use super::{
-    Applied, Banks, Command, Decision, Env, LinkView, MemberView, StateView, bank_declined,
-    firm_banking, require_active, require_member,
+    Applied, Command, Decision, Env, LinkView, MemberView, StateView, bank_declined, firm_banking,
+    require_active, require_member,
 };
+use crate::bank::{BankGateway, Simulator};
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::Event;
 use crate::ids::{Id, Kind};
@@ -22,7 +23,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             let amount = env.amount("amount", *amount)?;
             let link = linked_account(state, &m, named)?;
             let mut events = Vec::new();
-            let mut banks = Banks::new(state, env.settings.house.clone());
+            let mut banks = Simulator::new(state, env.settings.house.clone());
             let (recharge, result) =
                 recharge(env, state, &mut banks, &m, &link, amount, &mut events)?;
             let outcome = match result {
@@ -48,7 +49,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             }
             let withdrawal = env.next_id(state, Kind::Withdrawal)?;
             let mut events = Vec::new();
-            let mut banks = Banks::new(state, env.settings.house.clone());
+            let mut banks = Simulator::new(state, env.settings.house.clone());
             let house = env.settings.house.clone();
             let (fb, result) = firm_banking(
                 env,
@@ -141,7 +142,7 @@ pub fn insufficient(env: &Env<'_>, m: &MemberView, available_minor: i64, amount:
 pub fn recharge(
     env: &mut Env<'_>,
     state: &dyn StateView,
-    banks: &mut Banks<'_>,
+    banks: &mut dyn BankGateway,
     m: &MemberView,
     link: &LinkView,
     amount: Amount,
@@ -191,7 +192,7 @@ pub fn recharge(
 pub fn auto_recharge(
     env: &mut Env<'_>,
     state: &dyn StateView,
-    banks: &mut Banks<'_>,
+    banks: &mut dyn BankGateway,
     m: &MemberView,
     amount: Amount,
     enabled: bool,

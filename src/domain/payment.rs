@@ -4,9 +4,10 @@ use chrono::Duration;
 
 use super::money::auto_recharge;
 use super::{
-    Applied, Banks, Command, Decision, Env, PaymentStatus, PaymentView, StateView, bank_declined,
+    Applied, Command, Decision, Env, PaymentStatus, PaymentView, StateView, bank_declined,
     require_active, require_member, validate_bank_account, validate_name,
 };
+use crate::bank::{BankGateway, Simulator};
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::Event;
 use crate::ids::{Id, Kind};
@@ -31,7 +32,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                     format!("merchant code {code:?} is already registered"),
                 ));
             }
-            let mut banks = Banks::new(state, env.settings.house.clone());
+            let mut banks = Simulator::new(state, env.settings.house.clone());
             if let Err(reason) = banks.verify(&account)? {
                 return Err(bank_declined(
                     &format!("settlement account {account}"),
@@ -74,7 +75,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             }
             let new_account = new_account.filter(|a| *a != m.account);
             if let Some(a) = &new_account {
-                let mut banks = Banks::new(state, env.settings.house.clone());
+                let mut banks = Simulator::new(state, env.settings.house.clone());
                 if let Err(reason) = banks.verify(a)? {
                     return Err(bank_declined(&format!("settlement account {a}"), &reason));
                 }
@@ -112,7 +113,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                 }
             }
             let mut events = Vec::new();
-            let mut banks = Banks::new(state, env.settings.house.clone());
+            let mut banks = Simulator::new(state, env.settings.house.clone());
             let recharge =
                 match auto_recharge(env, state, &mut banks, &payer, amount, *auto, &mut events)? {
                     Ok(r) => r,

@@ -2,9 +2,10 @@
 
 use super::money::auto_recharge;
 use super::{
-    Applied, Banks, Command, Decision, Env, RemitTo, StateView, bank_declined, firm_banking,
+    Applied, Command, Decision, Env, RemitTo, StateView, bank_declined, firm_banking,
     require_active, require_member, validate_bank_account,
 };
+use crate::bank::Simulator;
 use crate::error::{Error, Result};
 use crate::event::{Destination, Event};
 use crate::ids::Kind;
@@ -46,7 +47,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
         (RemitTo::Member(r), None) => return Err(Error::not_found("to", r)),
     };
     let mut events = Vec::new();
-    let mut banks = Banks::new(state, env.settings.house.clone());
+    let mut banks = Simulator::new(state, env.settings.house.clone());
     let recharge = match auto_recharge(env, state, &mut banks, &sender, amount, *auto, &mut events)?
     {
         Ok(r) => r,

@@ -1,7 +1,8 @@
 //! Settlement: per merchant, every captured, unsettled payment captured before the cutoff; fees
 //! per payment rounded half up; deficits from late refunds and carried negative payouts.
 
-use super::{Applied, Banks, Command, Decision, Env, StateView, firm_banking};
+use super::{Applied, Command, Decision, Env, StateView, firm_banking};
+use crate::bank::Simulator;
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::{Event, SettledPayment, SettlementFigures};
 use crate::ids::Kind;
@@ -28,7 +29,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
     let mut events = Vec::new();
     let mut settled = Vec::new();
     let mut failed = Vec::new();
-    let mut banks = Banks::new(state, env.settings.house.clone());
+    let mut banks = Simulator::new(state, env.settings.house.clone());
     for m in merchants {
         let payments = state.payments_to_settle(m.id, cutoff)?;
         if payments.is_empty() {
