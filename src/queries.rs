@@ -753,14 +753,27 @@ impl Engine {
 
     /// Firm-banking requests, newest first.
     pub fn firm_banking(&self, page: Page) -> Result<Vec<FirmBanking>> {
+        self.firm_banking_where(None, page)
+    }
+
+    /// What happened to one firm-banking request (`fb_N`): the gateway's answer, as recorded.
+    pub fn firm_banking_request(&self, reference: &str) -> Result<FirmBanking> {
+        let id = Id::parse_kind(reference, Kind::FirmBanking)
+            .ok_or_else(|| Error::not_found("firm-banking request", reference))?;
+        self.firm_banking_where(Some(id.n), Page::default())?
+            .pop()
+            .ok_or_else(|| Error::not_found("firm-banking request", reference))
+    }
+
+    fn firm_banking_where(&self, id: Option<i64>, page: Page) -> Result<Vec<FirmBanking>> {
         let c = self.currency()?;
         let (limit, offset) = page.bounded();
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, from_bank, from_account, to_bank, to_account, amount_minor, purpose, status,
                     reason, requested_at
-             FROM firm_banking ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+             FROM firm_banking WHERE (?1 IS NULL OR id = ?1) ORDER BY id DESC LIMIT ?2 OFFSET ?3",
         )?;
-        let rows = stmt.query_map(params![limit, offset], |r| {
+        let rows = stmt.query_map(params![id, limit, offset], |r| {
             Ok(FirmBanking {
                 id: Id::new(Kind::FirmBanking, r.get(0)?).to_string(),
                 from: format!("{} {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),

@@ -46,6 +46,9 @@ pub enum BankCommand {
         #[arg(long, default_value_t = 100)]
         limit: i64,
     },
+    /// What happened to one firm-banking request.
+    #[command(after_help = "Example:\n  payctl bank request fb_3 --json")]
+    Request { id: String },
     /// The bank simulator: the deterministic outside world that firm banking talks to.
     #[command(
         subcommand,
@@ -127,6 +130,26 @@ pub fn run(command: BankCommand, app: &App) -> CmdResult {
             let engine = open_read(app)?;
             let links = engine.links(member.as_deref(), Page { limit, offset: 0 })?;
             print_links(app, &links);
+        }
+        BankCommand::Request { id } => {
+            let engine = open_read(app)?;
+            let r = engine.firm_banking_request(&id)?;
+            if app.out.json {
+                app.out
+                    .json_value(&serde_json::to_value(&r).map_err(|e| color_eyre::eyre::eyre!(e))?);
+                return Ok(());
+            }
+            let c = engine.settings_or_default()?.currency;
+            app.out.fields(&[
+                ("request", r.id.clone()),
+                ("at", r.requested_at.clone()),
+                ("from", r.from.clone()),
+                ("to", r.to.clone()),
+                ("amount", money(r.amount, c)),
+                ("for", r.purpose.clone()),
+                ("status", r.status.clone()),
+                ("reason", r.reason.clone().unwrap_or_else(|| "-".into())),
+            ]);
         }
         BankCommand::Requests { limit } => {
             let engine = open_read(app)?;
