@@ -202,20 +202,19 @@ impl Engine {
         };
 
         let mut sp = tx.savepoint()?;
-        let mut first_seq = None;
-        let mut last_seq = None;
-        let mut record = |conn: &Connection, events: &[Event]| -> Result<()> {
+        // Appends and applies events; returns the seqs they got.
+        let record = |conn: &Connection, events: &[Event]| -> Result<Vec<i64>> {
+            let mut seqs = Vec::with_capacity(events.len());
             for event in events {
                 let env = store::append_on(conn, event, &append_ctx)?;
                 projections::apply(conn, &env, event)?;
-                first_seq.get_or_insert(env.seq);
-                last_seq = Some(env.seq);
+                seqs.push(env.seq);
             }
-            Ok(())
+            Ok(seqs)
         };
         // Holds past their expiry are released as of this command's time, before it decides.
         let expired = expired_holds(&sp, &settings, at)?;
-        record(&sp, &expired)?;
+        let mut seqs = record(&sp, &expired)?;
         let decision = {
             let state = SqlState { conn: &sp };
             let mut env = Env::new(at, &settings);
@@ -231,10 +230,13 @@ impl Engine {
             decision
         };
         if decision.events.is_empty() && decision.outcome.is_err() {
+            // A refusal leaves no trace: not even the hold releases it would have recorded.
             sp.rollback()?;
+            seqs.clear();
         } else {
-            record(&sp, &decision.events)?;
+            seqs.extend(record(&sp, &decision.events)?);
         }
+        let (first_seq, last_seq) = (seqs.first().copied(), seqs.last().copied());
         sp.commit()?;
         let stored = match &decision.outcome {
             Ok(a) => StoredOutcome::Applied(a.clone()),

@@ -23,7 +23,7 @@ pub struct InitArgs {
     #[arg(long, default_value = "KRW")]
     currency: String,
     /// Auto-recharge unit (default 10,000 of the currency).
-    #[arg(long, value_parser = parse_amount)]
+    #[arg(long, value_parser = parse_amount, allow_negative_numbers = true)]
     auto_recharge_unit: Option<Decimal>,
     /// How long a hold lives: 7d (default), 36h, 90m, 600s.
     #[arg(long, default_value = "7d")]

@@ -72,7 +72,7 @@ pub struct SimSetArgs {
     bank: String,
     account: String,
     /// Funds the account holds (debited by recharges, credited by transfers in).
-    #[arg(long, value_parser = parse_amount)]
+    #[arg(long, value_parser = parse_amount, allow_negative_numbers = true)]
     balance: Option<rust_decimal::Decimal>,
     /// Close the account: every transfer touching it fails.
     #[arg(long)]

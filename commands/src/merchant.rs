@@ -23,7 +23,7 @@ pub enum MerchantCommand {
         #[arg(long)]
         code: String,
         /// Percent, 0 to 100, at most 2 decimals.
-        #[arg(long, value_parser = parse_amount)]
+        #[arg(long, value_parser = parse_amount, allow_negative_numbers = true)]
         fee_rate: Decimal,
         #[arg(long)]
         bank: String,
@@ -36,7 +36,7 @@ pub enum MerchantCommand {
     #[command(after_help = "Example:\n  payctl merchant update HANBIT-GN --fee-rate 1.90")]
     Update {
         merchant: String,
-        #[arg(long, value_parser = parse_amount)]
+        #[arg(long, value_parser = parse_amount, allow_negative_numbers = true)]
         fee_rate: Option<Decimal>,
         #[arg(long)]
         bank: Option<String>,

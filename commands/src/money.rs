@@ -17,7 +17,7 @@ pub enum MoneyCommand {
     #[command(after_help = "Example:\n  payctl money recharge minji@example.com 50,000")]
     Recharge {
         member: String,
-        #[arg(value_parser = parse_amount)]
+        #[arg(value_parser = parse_amount, allow_negative_numbers = true)]
         amount: Decimal,
         /// The linked account to use (bnk_N; default: the primary).
         #[arg(long, value_name = "LINK")]
@@ -29,7 +29,7 @@ pub enum MoneyCommand {
     #[command(after_help = "Example:\n  payctl money withdraw mem_1 10000 --account bnk_1")]
     Withdraw {
         member: String,
-        #[arg(value_parser = parse_amount)]
+        #[arg(value_parser = parse_amount, allow_negative_numbers = true)]
         amount: Decimal,
         #[arg(long, value_name = "LINK")]
         account: Option<String>,

@@ -19,7 +19,7 @@ use crate::write::{WriteArgs, execute, open_read, parse_amount, print};
 pub struct PayArgs {
     member: String,
     merchant: String,
-    #[arg(value_parser = parse_amount)]
+    #[arg(value_parser = parse_amount, allow_negative_numbers = true)]
     amount: Decimal,
     /// Your reference (unique); works wherever a payment is expected.
     #[arg(long = "ref", value_name = "REF")]
@@ -39,7 +39,7 @@ pub struct PayArgs {
 #[command(after_help = "Example:\n  payctl capture order-1002 5,500")]
 pub struct CaptureArgs {
     payment: String,
-    #[arg(value_parser = parse_amount)]
+    #[arg(value_parser = parse_amount, allow_negative_numbers = true)]
     amount: Option<Decimal>,
     #[command(flatten)]
     write: WriteArgs,
@@ -59,7 +59,7 @@ pub struct VoidArgs {
 #[command(after_help = "Examples:\n  payctl refund order-1001 1,500\n  payctl refund pay_2")]
 pub struct RefundArgs {
     payment: String,
-    #[arg(value_parser = parse_amount)]
+    #[arg(value_parser = parse_amount, allow_negative_numbers = true)]
     amount: Option<Decimal>,
     #[command(flatten)]
     write: WriteArgs,

@@ -18,7 +18,7 @@ use crate::write::{WriteArgs, execute, invalid, parse_amount, print};
 )]
 pub struct RemitArgs {
     from: String,
-    #[arg(value_parser = parse_amount)]
+    #[arg(value_parser = parse_amount, allow_negative_numbers = true)]
     amount: Decimal,
     /// Receiving member (id or email).
     #[arg(long, value_name = "MEMBER")]

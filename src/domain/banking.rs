@@ -112,13 +112,16 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                         .map_err(|e| Error::new(ErrorCode::InvalidInput, format!("balance: {e}")))
                 })
                 .transpose()?;
+            let applied = Applied::default()
+                .with("bank", account.bank.clone())
+                .with("account", account.account.clone());
             Ok(Decision::applied(
                 vec![Event::BankSimConfigured {
                     account,
                     balance,
                     closed: *closed,
                 }],
-                Applied::default(),
+                applied,
             ))
         }
         _ => Err(Error::internal("banking got a command of another service")),

@@ -1,0 +1,22 @@
+//! CLI integration tests for `payctl`: one test binary, one module per concern.
+//!
+//! Every test works on its own temporary store (`--db`), acts as `--actor test`, runs the binary
+//! with a cleared environment and fixes business time with `--at`, so results do not depend on
+//! the machine, the user or the clock (except the concurrency test, which uses the wall clock
+//! on purpose).
+
+#[path = "cli/common.rs"]
+mod common;
+
+#[path = "cli/concurrency.rs"]
+mod concurrency;
+#[path = "cli/exit_codes.rs"]
+mod exit_codes;
+#[path = "cli/idempotency.rs"]
+mod idempotency;
+#[path = "cli/rebuild.rs"]
+mod rebuild;
+#[path = "cli/sample.rs"]
+mod sample;
+#[path = "cli/tamper.rs"]
+mod tamper;

@@ -1,0 +1,127 @@
+//! Tampering with the event log behind payctl's back (with the sqlite3 CLI) is caught by
+//! `payctl verify` (shared/SPEC.md §5.4): exit 6, `verify_failed`, naming where.
+
+use crate::common::{Store, error_code, error_message};
+
+/// The seq of the sample's 50,000 recharge completion (line s-8).
+fn recharge_completed_seq(store: &Store) -> u64 {
+    let seq = store.sql(
+        "SELECT seq FROM events WHERE kind = 'RechargeCompleted' \
+         AND payload LIKE '%\"amount\":\"50000\"%';",
+    );
+    assert!(
+        !seq.is_empty() && !seq.contains('\n'),
+        "one such event: {seq:?}"
+    );
+    seq.parse().expect("seq")
+}
+
+#[test]
+fn the_event_log_refuses_update_and_delete_while_its_triggers_stand() {
+    let store = Store::sample();
+    let before = store.fingerprint();
+
+    for sql in [
+        "UPDATE events SET payload = payload WHERE seq = 2;",
+        "DELETE FROM events WHERE seq = (SELECT MAX(seq) FROM events);",
+    ] {
+        let out = std::process::Command::new("sqlite3")
+            .arg(store.path())
+            .arg(sql)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{sql} was allowed");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("append-only"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(store.fingerprint(), before);
+    store.cmd().arg("verify").assert().code(0);
+}
+
+#[test]
+fn edited_event_payload_fails_verify_naming_the_event() {
+    let store = Store::sample();
+    store.cmd().arg("verify").assert().code(0);
+    let seq = recharge_completed_seq(&store);
+
+    store.sql(&format!(
+        "DROP TRIGGER events_refuse_update; \
+         UPDATE events SET payload = replace(payload, '50000', '50001') WHERE seq = {seq};"
+    ));
+    assert!(
+        store
+            .sql(&format!("SELECT payload FROM events WHERE seq = {seq};"))
+            .contains("50001"),
+        "the tamper took effect"
+    );
+
+    let (code, v) = store.json(&["verify"]);
+    assert_eq!(code, 6, "{v}");
+    assert_eq!(error_code(&v), "verify_failed");
+    let message = error_message(&v);
+    assert!(
+        message.contains(&format!("event {seq}")),
+        "the message names event {seq}: {message}"
+    );
+
+    // Human mode says the same on stderr, with the same exit code.
+    let out = store.run(&["verify"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("event {seq}")));
+}
+
+#[test]
+fn deleted_last_event_fails_verify_naming_the_recorded_head() {
+    let store = Store::sample();
+    let (events, _) = store.fingerprint();
+    let last = store.sql("SELECT MAX(seq) FROM events;");
+    assert_eq!(last, events.to_string(), "seqs are 1..=events");
+
+    store.sql(
+        "DROP TRIGGER events_refuse_delete; \
+         DELETE FROM events WHERE seq = (SELECT MAX(seq) FROM events);",
+    );
+
+    let (code, v) = store.json(&["verify"]);
+    assert_eq!(code, 6, "{v}");
+    assert_eq!(error_code(&v), "verify_failed");
+    let message = error_message(&v);
+    assert!(
+        message.contains(&last) && message.contains(&(events - 1).to_string()),
+        "the message names the recorded head {last} and the log's end {}: {message}",
+        events - 1
+    );
+}
+
+#[test]
+fn deleted_middle_event_fails_verify() {
+    let store = Store::sample();
+    let seq = recharge_completed_seq(&store);
+
+    store.sql(&format!(
+        "DROP TRIGGER events_refuse_delete; DELETE FROM events WHERE seq = {seq};"
+    ));
+
+    let (code, v) = store.json(&["verify"]);
+    assert_eq!(code, 6, "{v}");
+    assert_eq!(error_code(&v), "verify_failed");
+}
+
+#[test]
+fn edited_event_time_fails_verify() {
+    let store = Store::sample();
+    let seq = recharge_completed_seq(&store);
+
+    store.sql(&format!(
+        "DROP TRIGGER events_refuse_update; \
+         UPDATE events SET effective_at = '2026-03-02T10:00:01Z' WHERE seq = {seq};"
+    ));
+
+    let (code, v) = store.json(&["verify"]);
+    assert_eq!(code, 6, "{v}");
+    assert_eq!(error_code(&v), "verify_failed");
+    assert!(error_message(&v).contains(&format!("event {seq}")), "{v}");
+}
