@@ -115,7 +115,6 @@ pub fn run_init(a: InitArgs, app: &App) -> CmdResult {
             settings.currency
         ));
     }
-    let _ignored: &WriteArgs = &a.write;
     Ok(())
 }
 

@@ -5,6 +5,8 @@
 //! the machine, the user or the clock (except the concurrency test, which uses the wall clock
 //! on purpose).
 
+#[path = "cli/as_of.rs"]
+mod as_of;
 #[path = "cli/common.rs"]
 mod common;
 
