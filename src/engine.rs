@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -82,6 +82,15 @@ pub struct Engine {
     pub(crate) conn: Connection,
     failpoints: Failpoints,
     created: bool,
+    /// Set while a write transaction is open: what it may cache, since it holds the write lock.
+    tx: Option<TxState>,
+}
+
+/// Settings and the log head, read once per write transaction and kept current by its appends.
+#[derive(Debug, Clone)]
+struct TxState {
+    settings: Option<Settings>,
+    head: store::Head,
 }
 
 impl Engine {
@@ -100,6 +109,7 @@ impl Engine {
             conn,
             failpoints: Failpoints::default(),
             created,
+            tx: None,
         })
     }
 
@@ -109,6 +119,7 @@ impl Engine {
             conn: store::open_in_memory()?,
             failpoints: Failpoints::default(),
             created: true,
+            tx: None,
         })
     }
 
@@ -147,10 +158,14 @@ impl Engine {
 
     /// `payctl init`: records the settings once. Re-running with the same currency is a no-op.
     pub fn init(&mut self, options: &InitOptions, ctx: &Context) -> Result<(Settings, bool)> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if let Some(existing) = Settings::load(&tx)? {
+        self.begin()?;
+        let result = self.init_in_tx(options, ctx);
+        self.finish(result)
+    }
+
+    fn init_in_tx(&mut self, options: &InitOptions, ctx: &Context) -> Result<(Settings, bool)> {
+        let tx = self.tx_state()?;
+        if let Some(existing) = tx.settings.clone() {
             if existing.currency != options.currency {
                 return Err(Error::new(
                     ErrorCode::InvalidState,
@@ -163,36 +178,127 @@ impl Engine {
             return Ok((existing, false));
         }
         let at = ctx.at.unwrap_or_else(clock::now);
-        initialize(&tx, options, ctx, at)?;
-        let settings = Settings::load(&tx)?
-            .ok_or_else(|| Error::internal("settings missing after initialization"))?;
-        tx.commit()?;
+        let settings = self.initialize(options, ctx, at)?;
         Ok((settings, true))
+    }
+
+    /// Opens a write transaction (`BEGIN IMMEDIATE`): the unit of durability. Commands run in it
+    /// with `step`; `commit` makes them durable together. `execute` does all three for one command.
+    pub fn begin(&mut self) -> Result<()> {
+        if self.tx.is_some() {
+            return Err(Error::internal("a write transaction is already open"));
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let state = (|| -> Result<TxState> {
+            Ok(TxState {
+                settings: Settings::load(&self.conn)?,
+                head: store::read_head(&self.conn)?,
+            })
+        })();
+        match state {
+            Ok(s) => {
+                self.tx = Some(s);
+                Ok(())
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Commits the open transaction (the `before_commit` failpoint abandons it instead).
+    pub fn commit(&mut self) -> Result<()> {
+        if self.failpoints.name.as_deref() == Some("before_commit") {
+            self.rollback();
+            return Err(Error::internal(
+                "failpoint before_commit: command abandoned",
+            ));
+        }
+        self.tx = None;
+        self.conn.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
+    /// Abandons the open transaction, if any.
+    pub fn rollback(&mut self) {
+        if self.tx.take().is_some() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+
+    fn finish<T>(&mut self, result: Result<T>) -> Result<T> {
+        match result {
+            Ok(v) => {
+                self.commit()?;
+                Ok(v)
+            }
+            Err(e) => {
+                self.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    fn tx_state(&self) -> Result<&TxState> {
+        self.tx
+            .as_ref()
+            .ok_or_else(|| Error::internal("no write transaction is open"))
+    }
+
+    fn tx_state_mut(&mut self) -> Result<&mut TxState> {
+        self.tx
+            .as_mut()
+            .ok_or_else(|| Error::internal("no write transaction is open"))
     }
 
     /// Runs one command through the write path, in one SQLite transaction.
     pub fn execute(&mut self, command: &Command, ctx: &Context) -> Result<Outcome> {
+        self.begin()?;
+        let result = self.step(command, ctx);
+        self.finish(result)
+    }
+
+    /// Runs one command inside the open transaction, atomically on its own: a refusal or a
+    /// failure rolls back this command alone (a savepoint), never the commands before it.
+    pub fn step(&mut self, command: &Command, ctx: &Context) -> Result<Outcome> {
         if let Some(key) = &ctx.idempotency_key {
             validate_key(key)?;
         }
-        let failpoint = self.failpoints.name.clone();
-        let mut tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let saved = self.tx_state()?.clone();
+        self.conn.execute_batch("SAVEPOINT step")?;
+        match self.step_inner(command, ctx) {
+            Ok(outcome) => {
+                self.conn.execute_batch("RELEASE step")?;
+                Ok(outcome)
+            }
+            Err(e) => {
+                self.conn.execute_batch("ROLLBACK TO step; RELEASE step")?;
+                self.tx = Some(saved);
+                Err(e)
+            }
+        }
+    }
+
+    fn step_inner(&mut self, command: &Command, ctx: &Context) -> Result<Outcome> {
         let request_hash = request_hash(command)?;
         if let Some(key) = &ctx.idempotency_key {
-            if let Some(found) = lookup_key(&tx, key, &request_hash)? {
+            if let Some(found) = lookup_key(&self.conn, key, &request_hash)? {
                 return Ok(found);
             }
         }
         let at = ctx.at.unwrap_or_else(clock::now);
-        if Settings::load(&tx)?.is_none() {
-            initialize(&tx, &InitOptions::default(), ctx, at)?;
-        }
-        let settings = Settings::load(&tx)?
-            .ok_or_else(|| Error::internal("settings missing after initialization"))?;
+        let settings = match self.tx_state()?.settings.clone() {
+            Some(s) => s,
+            None => self.initialize(&InitOptions::default(), ctx, at)?,
+        };
         let at_text = clock::to_storage(at);
-        let backwards = store::last_effective_at(&tx)?.is_some_and(|last| at_text < last);
+        let backwards = self
+            .tx_state()?
+            .head
+            .last_effective_at
+            .as_ref()
+            .is_some_and(|last| at_text < *last);
         let recorded_at = clock::to_storage(clock::now());
         let append_ctx = AppendContext {
             recorded_at: &recorded_at,
@@ -200,23 +306,26 @@ impl Engine {
             actor: &ctx.actor,
             idempotency_key: ctx.idempotency_key.as_deref(),
         };
-
-        let mut sp = tx.savepoint()?;
+        let head_before = self.tx_state()?.head.clone();
+        let mut head = head_before.clone();
+        let conn = &self.conn;
+        let currency = settings.currency;
         // Appends and applies events; returns the seqs they got.
-        let record = |conn: &Connection, events: &[Event]| -> Result<Vec<i64>> {
+        let record = |head: &mut store::Head, events: &[Event]| -> Result<Vec<i64>> {
             let mut seqs = Vec::with_capacity(events.len());
             for event in events {
-                let env = store::append_on(conn, event, &append_ctx)?;
-                projections::apply(conn, &env, event)?;
+                let env = store::append_on(conn, event, &append_ctx, head)?;
+                projections::apply(conn, &env, event, currency)?;
                 seqs.push(env.seq);
             }
             Ok(seqs)
         };
+        conn.execute_batch("SAVEPOINT decide")?;
         // Holds past their expiry are released as of this command's time, before it decides.
-        let expired = expired_holds(&sp, &settings, at)?;
-        let mut seqs = record(&sp, &expired)?;
+        let expired = expired_holds(conn, &settings, at)?;
+        let mut seqs = record(&mut head, &expired)?;
         let decision = {
-            let state = SqlState { conn: &sp };
+            let state = SqlState { conn };
             let mut env = Env::new(at, &settings);
             match domain::decide(&state, &mut env, command) {
                 Ok(d) => d,
@@ -231,19 +340,23 @@ impl Engine {
         };
         if decision.events.is_empty() && decision.outcome.is_err() {
             // A refusal leaves no trace: not even the hold releases it would have recorded.
-            sp.rollback()?;
+            conn.execute_batch("ROLLBACK TO decide")?;
             seqs.clear();
+            head = head_before;
         } else {
-            seqs.extend(record(&sp, &decision.events)?);
+            seqs.extend(record(&mut head, &decision.events)?);
+        }
+        conn.execute_batch("RELEASE decide")?;
+        if !seqs.is_empty() {
+            store::write_head(conn, &head)?;
         }
         let (first_seq, last_seq) = (seqs.first().copied(), seqs.last().copied());
-        sp.commit()?;
         let stored = match &decision.outcome {
             Ok(a) => StoredOutcome::Applied(a.clone()),
             Err(e) => StoredOutcome::Rejected(e.clone()),
         };
         if let Some(key) = &ctx.idempotency_key {
-            tx.prepare_cached(
+            conn.prepare_cached(
                 "INSERT INTO idempotency (key, request_hash, outcome, first_seq, last_seq)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
@@ -255,16 +368,54 @@ impl Engine {
                 last_seq
             ])?;
         }
-        if failpoint.as_deref() == Some("before_commit") {
-            return Err(Error::internal(
-                "failpoint before_commit: command abandoned",
-            ));
-        }
-        tx.commit()?;
+        self.tx_state_mut()?.head = head;
         Ok(Outcome {
             result: decision.outcome,
             replayed: false,
         })
+    }
+
+    /// Records `StoreInitialized` as the log's first event, in the open transaction.
+    fn initialize(
+        &mut self,
+        options: &InitOptions,
+        ctx: &Context,
+        at: Timestamp,
+    ) -> Result<Settings> {
+        let store_id = new_store_id(at);
+        let s = default_settings(options, &store_id)?;
+        store::meta_set(&self.conn, "store_id", &store_id)?;
+        let event = Event::StoreInitialized {
+            store_id: store_id.clone(),
+            currency: s.currency,
+            auto_recharge_unit: s.auto_recharge_unit,
+            hold_expiry_secs: s.hold_expiry_secs,
+            house: s.house.clone(),
+        };
+        let recorded_at = clock::to_storage(clock::now());
+        let at_text = clock::to_storage(at);
+        let mut head = store::Head {
+            seq: 0,
+            hash: store::genesis_hash(&store_id),
+            last_effective_at: None,
+        };
+        let env = store::append_on(
+            &self.conn,
+            &event,
+            &AppendContext {
+                recorded_at: &recorded_at,
+                effective_at: &at_text,
+                actor: &ctx.actor,
+                idempotency_key: None,
+            },
+            &mut head,
+        )?;
+        projections::apply(&self.conn, &env, &event, s.currency)?;
+        store::write_head(&self.conn, &head)?;
+        let tx = self.tx_state_mut()?;
+        tx.head = head;
+        tx.settings = Some(s.clone());
+        Ok(s)
     }
 }
 
@@ -358,38 +509,6 @@ fn new_store_id(at: Timestamp) -> String {
         .unwrap_or_default();
     h.update(nanos.to_be_bytes());
     store::hex(&h.finalize())[..32].to_string()
-}
-
-/// Records `StoreInitialized` as the log's first event.
-fn initialize(
-    conn: &Connection,
-    options: &InitOptions,
-    ctx: &Context,
-    at: Timestamp,
-) -> Result<()> {
-    let store_id = new_store_id(at);
-    let s = default_settings(options, &store_id)?;
-    store::meta_set(conn, "store_id", &store_id)?;
-    let event = Event::StoreInitialized {
-        store_id,
-        currency: s.currency,
-        auto_recharge_unit: s.auto_recharge_unit,
-        hold_expiry_secs: s.hold_expiry_secs,
-        house: s.house,
-    };
-    let recorded_at = clock::to_storage(clock::now());
-    let at_text = clock::to_storage(at);
-    let env = store::append_on(
-        conn,
-        &event,
-        &AppendContext {
-            recorded_at: &recorded_at,
-            effective_at: &at_text,
-            actor: &ctx.actor,
-            idempotency_key: None,
-        },
-    )?;
-    projections::apply(conn, &env, &event)
 }
 
 /// `HoldExpired` for every hold whose expiry is at or before `at`.

@@ -76,20 +76,12 @@ impl ApplyContext<'_> {
     }
 }
 
-/// Applies one event to every read model.
-pub fn apply(conn: &Connection, env: &Envelope, event: &Event) -> Result<()> {
+/// Applies one event to every read model. `currency` is the store's (for `StoreInitialized`,
+/// the event's own is used).
+pub fn apply(conn: &Connection, env: &Envelope, event: &Event, currency: Currency) -> Result<()> {
     let currency = match event {
         Event::StoreInitialized { currency, .. } => *currency,
-        _ => {
-            Settings::load(conn)?
-                .ok_or_else(|| {
-                    Error::new(
-                        ErrorCode::StoreCorrupt,
-                        format!("event {} precedes the store's initialization", env.seq),
-                    )
-                })?
-                .currency
-        }
+        _ => currency,
     };
     let cx = ApplyContext { env, currency };
     if let Some(id) = created_id(event) {

@@ -197,7 +197,16 @@ pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// The log head as recorded on every append: (seq, hash). (0, genesis) for an empty log.
+/// The head of the log: the last event's seq, hash and effective time (0, genesis, none when
+/// empty). Recorded in `store_meta` by every command so a truncated log is detected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+    pub last_effective_at: Option<String>,
+}
+
+/// The recorded head (seq, hash). (0, genesis) for an empty log.
 pub fn head(conn: &Connection) -> Result<(i64, String)> {
     let seq = meta_get(conn, "head_seq")?
         .and_then(|s| s.parse().ok())
@@ -209,6 +218,21 @@ pub fn head(conn: &Connection) -> Result<(i64, String)> {
     Ok((seq, hash))
 }
 
+/// The head a writer continues from.
+pub fn read_head(conn: &Connection) -> Result<Head> {
+    let (seq, hash) = head(conn)?;
+    Ok(Head {
+        seq,
+        hash,
+        last_effective_at: last_effective_at(conn)?,
+    })
+}
+
+pub fn write_head(conn: &Connection, head: &Head) -> Result<()> {
+    meta_set(conn, "head_seq", &head.seq.to_string())?;
+    meta_set(conn, "head_hash", &head.hash)
+}
+
 /// The envelope fields a command supplies for the events it appends.
 pub struct AppendContext<'a> {
     pub recorded_at: &'a str,
@@ -217,9 +241,15 @@ pub struct AppendContext<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
-/// Appends one event at the head of the log: next seq, next stream version, chained hash.
-pub fn append_on(tx: &Connection, event: &Event, ctx: &AppendContext<'_>) -> Result<Envelope> {
-    let (head_seq, head_hash) = head(tx)?;
+/// Appends one event at `head`: next seq, next stream version, chained hash; advances `head`.
+/// The caller records the head (`write_head`) once its command is done.
+pub fn append_on(
+    tx: &Connection,
+    event: &Event,
+    ctx: &AppendContext<'_>,
+    head: &mut Head,
+) -> Result<Envelope> {
+    let (head_seq, head_hash) = (head.seq, head.hash.clone());
     let stream = event.stream();
     let version: i64 = tx
         .prepare_cached("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = ?1")?
@@ -267,8 +297,9 @@ pub fn append_on(tx: &Connection, event: &Event, ctx: &AppendContext<'_>) -> Res
         }
         return Err(e.into());
     }
-    meta_set(tx, "head_seq", &env.seq.to_string())?;
-    meta_set(tx, "head_hash", &env.hash)?;
+    head.seq = env.seq;
+    head.hash = env.hash.clone();
+    head.last_effective_at = Some(env.effective_at.clone());
     Ok(env)
 }
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::engine::Engine;
 use crate::error::{Error, ErrorCode, Result};
+use crate::event::Event;
 use crate::projections;
 use crate::store::{self, schema::PROJECTION_TABLES};
 
@@ -56,10 +57,20 @@ fn replay(source: &Connection, target: &Connection) -> Result<i64> {
     ))?;
     let mut rows = stmt.query([])?;
     let mut n = 0;
+    let mut currency = None;
     while let Some(row) = rows.next()? {
         let env = store::envelope_from_row(row)?;
         let event = store::decode(&env)?;
-        projections::apply(target, &env, &event)?;
+        if let Event::StoreInitialized { currency: c, .. } = &event {
+            currency = Some(*c);
+        }
+        let c = currency.ok_or_else(|| {
+            Error::new(
+                ErrorCode::StoreCorrupt,
+                format!("event {} precedes the store's initialization", env.seq),
+            )
+        })?;
+        projections::apply(target, &env, &event, c)?;
         n += 1;
     }
     Ok(n)
