@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod ids;
+pub mod import;
 pub mod ledger;
 pub mod money;
 pub mod projections;

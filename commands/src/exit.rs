@@ -12,6 +12,8 @@ pub enum Failure {
         extra: Option<(&'static str, Value)>,
     },
     Unexpected(color_eyre::Report),
+    /// The command already said everything (e.g. an import summary); just exit with this code.
+    Exit(i32),
 }
 
 pub type CmdResult = Result<(), Failure>;
@@ -36,6 +38,7 @@ pub fn report(result: CmdResult, out: &Output) -> i32 {
             out.error(error.code.as_str(), &error.message, extra);
             error.code.exit_code()
         }
+        Err(Failure::Exit(code)) => code,
         Err(Failure::Unexpected(e)) => {
             out.error("internal", &format!("{e:#}"), None);
             1

@@ -5,6 +5,7 @@ mod admin;
 mod bank;
 mod events;
 mod exit;
+mod import;
 mod ledger;
 mod member;
 mod merchant;
@@ -95,6 +96,7 @@ enum Command {
     )]
     Ledger(ledger::LedgerCommand),
     Events(events::EventsArgs),
+    Import(import::ImportArgs),
     Verify(admin::VerifyArgs),
     Rebuild(admin::RebuildArgs),
     Config(admin::ConfigArgs),
@@ -169,6 +171,7 @@ fn main() {
         Command::Settlement(c) => settle::run_settlement(c, &app),
         Command::Ledger(c) => ledger::run(c, &app),
         Command::Events(a) => events::run(a, &app),
+        Command::Import(a) => import::run(a, &app),
         Command::Verify(a) => admin::run_verify(a, &app),
         Command::Rebuild(a) => admin::run_rebuild(a, &app),
         Command::Config(a) => admin::run_config(a, &app),
