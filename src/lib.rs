@@ -5,10 +5,12 @@
 
 pub mod bank;
 pub mod clock;
+pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod export;
 pub mod ids;
 pub mod import;
 pub mod ledger;

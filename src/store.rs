@@ -56,7 +56,8 @@ pub fn open_in_memory() -> Result<Connection> {
     Ok(conn)
 }
 
-fn create_private_file(path: &Path) -> Result<()> {
+/// Creates an empty file readable and writable by its owner only (0600), parents included.
+pub fn create_private_file(path: &Path) -> Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

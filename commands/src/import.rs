@@ -103,7 +103,26 @@ pub fn run(a: ImportArgs, app: &App) -> CmdResult {
     if !path.is_file() {
         return Err(crate::write::invalid("file", &a.file, "no such file"));
     }
-    let report = match &a.report {
+    import_path(
+        app,
+        path,
+        format,
+        a.dry_run,
+        a.report.as_deref(),
+        a.require_keys,
+    )
+}
+
+/// Imports a file into the store: progress on a terminal, report, summary, exit code.
+pub fn import_path(
+    app: &App,
+    path: &Path,
+    format: Format,
+    dry_run: bool,
+    report: Option<&Path>,
+    require_keys: bool,
+) -> CmdResult {
+    let report = match report {
         Some(p) => {
             Some(BufWriter::new(File::create(p).map_err(|e| {
                 eyre!("cannot create report {}: {e}", p.display())
@@ -122,8 +141,8 @@ pub fn run(a: ImportArgs, app: &App) -> CmdResult {
     let mut observer = Observer { report, bar };
     let mut engine = open_write(app)?;
     let options = ImportOptions {
-        dry_run: a.dry_run,
-        require_keys: a.require_keys,
+        dry_run,
+        require_keys,
         actor: app.actor.clone(),
     };
     let result = engine.import(path, format, &options, &mut observer);

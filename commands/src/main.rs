@@ -3,8 +3,10 @@
 
 mod admin;
 mod bank;
+mod demo;
 mod events;
 mod exit;
+mod export;
 mod import;
 mod ledger;
 mod member;
@@ -97,6 +99,9 @@ enum Command {
     Ledger(ledger::LedgerCommand),
     Events(events::EventsArgs),
     Import(import::ImportArgs),
+    Export(export::ExportArgs),
+    Backup(export::BackupArgs),
+    Demo(demo::DemoArgs),
     Verify(admin::VerifyArgs),
     Rebuild(admin::RebuildArgs),
     Config(admin::ConfigArgs),
@@ -172,6 +177,9 @@ fn main() {
         Command::Ledger(c) => ledger::run(c, &app),
         Command::Events(a) => events::run(a, &app),
         Command::Import(a) => import::run(a, &app),
+        Command::Export(a) => export::run_export(a, &app),
+        Command::Backup(a) => export::run_backup(a, &app),
+        Command::Demo(a) => demo::run(a, &app),
         Command::Verify(a) => admin::run_verify(a, &app),
         Command::Rebuild(a) => admin::run_rebuild(a, &app),
         Command::Config(a) => admin::run_config(a, &app),

@@ -1,0 +1,104 @@
+//! `payctl export`, `payctl backup`
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use color_eyre::eyre::eyre;
+use payctl_core::export::ExportFormat;
+use payctl_core::verify::require_ok;
+use payctl_core::{Engine, OpenMode};
+
+use crate::App;
+use crate::exit::CmdResult;
+use crate::write::open_read;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// hledger/ledger-cli journal of every ledger transaction.
+    Ledger,
+    /// The event log, envelopes included, in order.
+    Jsonl,
+    /// The ledger postings.
+    Csv,
+}
+
+/// Export the store: a journal for hledger and ledger-cli, the event log, or postings as CSV.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  payctl export --format ledger --output books.journal && hledger -f books.journal bal\n  payctl export --format jsonl | jq -c 'select(.kind == \"RefundIssued\")'\n  payctl export --format csv --output postings.csv"
+)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    format: FormatArg,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// Copy the store while others keep writing (SQLite's online backup), then verify the copy.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  payctl backup ~/backups/payctl-$(date +%F).db")]
+pub struct BackupArgs {
+    /// The new file (created 0600; an existing file is never overwritten).
+    path: PathBuf,
+}
+
+pub fn run_export(a: ExportArgs, app: &App) -> CmdResult {
+    let engine = open_read(app)?;
+    let format = match a.format {
+        FormatArg::Ledger => ExportFormat::Ledger,
+        FormatArg::Jsonl => ExportFormat::Jsonl,
+        FormatArg::Csv => ExportFormat::Csv,
+    };
+    let count = match &a.output {
+        Some(path) => {
+            let file =
+                File::create(path).map_err(|e| eyre!("cannot create {}: {e}", path.display()))?;
+            let mut w = BufWriter::new(file);
+            let n = engine.export(format, &mut w)?;
+            w.flush()
+                .map_err(|e| eyre!("writing {}: {e}", path.display()))?;
+            n
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = BufWriter::new(stdout.lock());
+            match engine.export(format, &mut w) {
+                Ok(n) => n,
+                // A closed pipe (`| head`) is not an error.
+                Err(e) if e.message.contains("Broken pipe") => return Ok(()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    if let Some(path) = &a.output {
+        if app.out.json {
+            app.out.json_value(
+                &serde_json::json!({"output": path.display().to_string(), "records": count}),
+            );
+        } else {
+            eprintln!("Exported {count} records to {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+pub fn run_backup(a: BackupArgs, app: &App) -> CmdResult {
+    let engine = open_read(app)?;
+    engine.backup(&a.path)?;
+    let copy = Engine::open(&a.path, OpenMode::MustExist)?;
+    let report = copy.verify()?;
+    require_ok(&report)?;
+    if app.out.json {
+        app.out.json_value(&serde_json::json!({"backup": a.path.display().to_string(), "events": report.events, "verified": true}));
+    } else {
+        app.out.line(&format!(
+            "Backed up {} events to {} (verified)",
+            report.events,
+            a.path.display()
+        ));
+    }
+    Ok(())
+}
