@@ -12,7 +12,18 @@ pub fn now() -> Timestamp {
 
 /// Storage form: `2026-03-02T09:00:00.000000Z`. Fixed width so SQL compares times as text.
 pub fn to_storage(t: Timestamp) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    use chrono::{Datelike, Timelike};
+    // Hand-formatted: this runs several times per command, and strftime parsing showed up.
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.nanosecond() / 1000 % 1_000_000
+    )
 }
 
 /// Display form (RFC 3339 UTC, fraction only when there is one): `2026-03-02T09:00:00Z`.

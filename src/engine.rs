@@ -91,6 +91,7 @@ pub struct Engine {
 struct TxState {
     settings: Option<Settings>,
     head: store::Head,
+    head_at_begin: store::Head,
 }
 
 impl Engine {
@@ -190,9 +191,11 @@ impl Engine {
         }
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         let state = (|| -> Result<TxState> {
+            let head = store::read_head(&self.conn)?;
             Ok(TxState {
                 settings: Settings::load(&self.conn)?,
-                head: store::read_head(&self.conn)?,
+                head_at_begin: head.clone(),
+                head,
             })
         })();
         match state {
@@ -215,9 +218,21 @@ impl Engine {
                 "failpoint before_commit: command abandoned",
             ));
         }
-        self.tx = None;
-        self.conn.execute_batch("COMMIT")?;
-        Ok(())
+        let Some(tx) = self.tx.take() else {
+            return Err(Error::internal("no write transaction is open"));
+        };
+        // The log head is recorded once per transaction: it only has to be right when others
+        // can see it.
+        let result = (|| -> Result<()> {
+            if tx.head != tx.head_at_begin {
+                store::write_head(&self.conn, &tx.head)?;
+            }
+            run(&self.conn, "COMMIT")
+        })();
+        if result.is_err() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        result
     }
 
     /// Abandons the open transaction, if any.
@@ -259,28 +274,14 @@ impl Engine {
         self.finish(result)
     }
 
-    /// Runs one command inside the open transaction, atomically on its own: a refusal or a
-    /// failure rolls back this command alone (a savepoint), never the commands before it.
+    /// Runs one command inside the open transaction, atomically on its own: a refusal leaves no
+    /// trace but its idempotency record, and the commands before it stand. A failure (exit 1 or
+    /// 6) after the command started writing abandons the whole open transaction: nothing since
+    /// the last commit was acknowledged, so nothing acknowledged is lost.
     pub fn step(&mut self, command: &Command, ctx: &Context) -> Result<Outcome> {
         if let Some(key) = &ctx.idempotency_key {
             validate_key(key)?;
         }
-        let saved = self.tx_state()?.clone();
-        self.conn.execute_batch("SAVEPOINT step")?;
-        match self.step_inner(command, ctx) {
-            Ok(outcome) => {
-                self.conn.execute_batch("RELEASE step")?;
-                Ok(outcome)
-            }
-            Err(e) => {
-                self.conn.execute_batch("ROLLBACK TO step; RELEASE step")?;
-                self.tx = Some(saved);
-                Err(e)
-            }
-        }
-    }
-
-    fn step_inner(&mut self, command: &Command, ctx: &Context) -> Result<Outcome> {
         let request_hash = request_hash(command)?;
         if let Some(key) = &ctx.idempotency_key {
             if let Some(found) = lookup_key(&self.conn, key, &request_hash)? {
@@ -288,10 +289,33 @@ impl Engine {
             }
         }
         let at = ctx.at.unwrap_or_else(clock::now);
-        let settings = match self.tx_state()?.settings.clone() {
-            Some(s) => s,
-            None => self.initialize(&InitOptions::default(), ctx, at)?,
-        };
+        let result = match self.tx_state()?.settings.clone() {
+            Some(s) => Ok(s),
+            // A write on a new store records its default settings first (kept even if the
+            // command itself is refused: the store now exists).
+            None => self.initialize(&InitOptions::default(), ctx, at),
+        }
+        .and_then(|settings| self.step_inner(command, ctx, &request_hash, at, &settings));
+        if result.is_err() {
+            self.rollback();
+        }
+        result
+    }
+
+    /// Whether a write transaction is open (a failed `step` closes it).
+    pub fn in_transaction(&self) -> bool {
+        self.tx.is_some()
+    }
+
+    /// The body of `step`.
+    fn step_inner(
+        &mut self,
+        command: &Command,
+        ctx: &Context,
+        request_hash: &str,
+        at: Timestamp,
+        settings: &Settings,
+    ) -> Result<Outcome> {
         let at_text = clock::to_storage(at);
         let backwards = self
             .tx_state()?
@@ -320,13 +344,16 @@ impl Engine {
             }
             Ok(seqs)
         };
-        conn.execute_batch("SAVEPOINT decide")?;
-        // Holds past their expiry are released as of this command's time, before it decides.
-        let expired = expired_holds(conn, &settings, at)?;
+        // Holds past their expiry are released as of this command's time, before it decides; a
+        // savepoint (only then: it costs a page copy per page touched) lets a refusal undo them.
+        let expired = expired_holds(conn, settings, at)?;
+        if !expired.is_empty() {
+            run(conn, "SAVEPOINT release_holds")?;
+        }
         let mut seqs = record(&mut head, &expired)?;
         let decision = {
             let state = SqlState { conn };
-            let mut env = Env::new(at, &settings);
+            let mut env = Env::new(at, settings);
             match domain::decide(&state, &mut env, command) {
                 Ok(d) => d,
                 Err(e) if e.code.exit_code() == 1 || e.code.exit_code() == 6 => return Err(e),
@@ -340,15 +367,16 @@ impl Engine {
         };
         if decision.events.is_empty() && decision.outcome.is_err() {
             // A refusal leaves no trace: not even the hold releases it would have recorded.
-            conn.execute_batch("ROLLBACK TO decide")?;
+            if !expired.is_empty() {
+                run(conn, "ROLLBACK TO release_holds")?;
+            }
             seqs.clear();
             head = head_before;
         } else {
             seqs.extend(record(&mut head, &decision.events)?);
         }
-        conn.execute_batch("RELEASE decide")?;
-        if !seqs.is_empty() {
-            store::write_head(conn, &head)?;
+        if !expired.is_empty() {
+            run(conn, "RELEASE release_holds")?;
         }
         let (first_seq, last_seq) = (seqs.first().copied(), seqs.last().copied());
         let stored = match &decision.outcome {
@@ -411,7 +439,6 @@ impl Engine {
             &mut head,
         )?;
         projections::apply(&self.conn, &env, &event, s.currency)?;
-        store::write_head(&self.conn, &head)?;
         let tx = self.tx_state_mut()?;
         tx.head = head;
         tx.settings = Some(s.clone());
@@ -431,6 +458,12 @@ fn refuse_backwards(decision: Decision, at_text: &str) -> Decision {
             "is earlier than the last recorded effective time (time never goes backwards)",
         )),
     }
+}
+
+/// Runs a fixed statement through the statement cache (SAVEPOINT and friends run per command).
+fn run(conn: &Connection, sql: &str) -> Result<()> {
+    conn.prepare_cached(sql)?.execute([])?;
+    Ok(())
 }
 
 fn validate_key(key: &str) -> Result<()> {
@@ -515,7 +548,7 @@ fn new_store_id(at: Timestamp) -> String {
 fn expired_holds(conn: &Connection, settings: &Settings, at: Timestamp) -> Result<Vec<Event>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, member, amount_minor, expires_at FROM payments
-         WHERE status = 'authorized' AND expires_at <= ?1 ORDER BY id",
+         WHERE status = 'authorized' AND expires_at <= ?1 ORDER BY expires_at, id",
     )?;
     let rows = stmt
         .query_map([clock::to_storage(at)], |r| {

@@ -28,9 +28,9 @@ pub const MAX_FIELD_CHARS: usize = 4096;
 /// Malformed lines reported in detail (all are counted).
 pub const MAX_REPORTED_MALFORMED: usize = 1000;
 /// A batch commits after this many lines …
-pub const BATCH_LINES: usize = 2000;
+pub const BATCH_LINES: usize = 10_000;
 /// … or after this long, whichever comes first.
-pub const BATCH_TIME: Duration = Duration::from_millis(200);
+pub const BATCH_TIME: Duration = Duration::from_millis(500);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -531,6 +531,10 @@ impl Engine {
         let mut seen: HashMap<[u8; 16], u32> = HashMap::new();
         let mut pending: Vec<LineReport> = Vec::with_capacity(BATCH_LINES);
         let mut batch_started = Instant::now();
+        // Fewer, larger checkpoints: a hot page (a wallet, a balance) is written back once per
+        // checkpoint, not once per batch. Restored when the import ends.
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", 20_000)?;
         self.begin()?;
         let result = for_each_record(path, format, |line, record| {
             let op = record
@@ -545,7 +549,18 @@ impl Engine {
                 actor: options.actor.clone(),
                 idempotency_key: Some(key.clone()),
             };
-            let outcome = self.step(&op.command, &ctx)?;
+            let outcome = match self.step(&op.command, &ctx) {
+                Ok(o) => o,
+                // A request-level refusal before any write (a key reused for another request):
+                // this line is rejected, the batch goes on.
+                Err(e) if self.in_transaction() && (2..=5).contains(&e.code.exit_code()) => {
+                    crate::engine::Outcome {
+                        result: Err(e),
+                        replayed: false,
+                    }
+                }
+                Err(e) => return Err(e),
+            };
             let report = match outcome.result {
                 Ok(applied) => {
                     let status = if outcome.replayed {
@@ -591,6 +606,7 @@ impl Engine {
             }
             Ok(())
         });
+        let _ = self.conn.pragma_update(None, "wal_autocheckpoint", 1000);
         if let Err(e) = result {
             self.rollback();
             return Err(e);

@@ -9,11 +9,11 @@ mod payments;
 mod settlements;
 mod wallets;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::{BankAccount, Envelope, Event};
-use crate::ids::{Id, Kind};
+use crate::ids::Kind;
 use crate::money::{Amount, Currency};
 
 /// Store settings (SPEC §1), projected from `StoreInitialized`.
@@ -84,9 +84,6 @@ pub fn apply(conn: &Connection, env: &Envelope, event: &Event, currency: Currenc
         _ => currency,
     };
     let cx = ApplyContext { env, currency };
-    if let Some(id) = created_id(event) {
-        bump_counter(conn, id)?;
-    }
     members::apply(conn, &cx, event)?;
     banking::apply(conn, &cx, event)?;
     wallets::apply(conn, &cx, event)?;
@@ -97,51 +94,22 @@ pub fn apply(conn: &Connection, env: &Envelope, event: &Event, currency: Currenc
     Ok(())
 }
 
-/// The id an event brings into being, which advances that kind's counter.
-fn created_id(event: &Event) -> Option<&Id> {
-    match event {
-        Event::MemberRegistered { member, .. } => Some(member),
-        Event::BankAccountLinked { link, .. } => Some(link),
-        Event::FirmBankingRequested { request, .. } => Some(request),
-        Event::RechargeCompleted { recharge, .. } | Event::RechargeFailed { recharge, .. } => {
-            Some(recharge)
-        }
-        Event::WithdrawalCompleted { withdrawal, .. }
-        | Event::WithdrawalFailed { withdrawal, .. } => Some(withdrawal),
-        Event::RemittanceCompleted { remittance, .. }
-        | Event::RemittanceFailed { remittance, .. } => Some(remittance),
-        Event::MerchantRegistered { merchant, .. } => Some(merchant),
-        Event::PaymentCaptured { payment, .. } | Event::PaymentAuthorized { payment, .. } => {
-            Some(payment)
-        }
-        Event::RefundIssued { refund, .. } => Some(refund),
-        Event::SettlementCompleted(f) | Event::SettlementFailed { figures: f, .. } => {
-            Some(&f.settlement)
-        }
-        _ => None,
-    }
-}
-
-fn kind_name(kind: Kind) -> &'static str {
-    kind.prefix()
-}
-
-fn bump_counter(conn: &Connection, id: &Id) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO counters (kind, last) VALUES (?1, ?2)
-         ON CONFLICT (kind) DO UPDATE SET last = MAX(last, excluded.last)",
-    )?
-    .execute(params![kind_name(id.kind), id.n])?;
-    Ok(())
-}
-
-/// The last number handed out for a kind (0 when none).
+/// The last number handed out for a kind (0 when none): ids are the integer keys of their
+/// tables, and nothing is ever deleted, so the largest key is the last id.
 pub fn last_id(conn: &Connection, kind: Kind) -> Result<i64> {
-    Ok(conn
-        .prepare_cached("SELECT last FROM counters WHERE kind = ?1")?
-        .query_row([kind_name(kind)], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0))
+    let sql = match kind {
+        Kind::Member => "SELECT COALESCE(MAX(id), 0) FROM members",
+        Kind::Link => "SELECT COALESCE(MAX(id), 0) FROM bank_links",
+        Kind::Merchant => "SELECT COALESCE(MAX(id), 0) FROM merchants",
+        Kind::Recharge => "SELECT COALESCE(MAX(id), 0) FROM recharges",
+        Kind::Withdrawal => "SELECT COALESCE(MAX(id), 0) FROM withdrawals",
+        Kind::Remittance => "SELECT COALESCE(MAX(id), 0) FROM remittances",
+        Kind::Payment => "SELECT COALESCE(MAX(id), 0) FROM payments",
+        Kind::Refund => "SELECT COALESCE(MAX(id), 0) FROM refunds",
+        Kind::Settlement => "SELECT COALESCE(MAX(id), 0) FROM settlements",
+        Kind::FirmBanking => "SELECT COALESCE(MAX(id), 0) FROM firm_banking",
+    };
+    Ok(conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?)
 }
 
 /// Deletes every projection row (for `rebuild`).

@@ -7,7 +7,6 @@ pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
 /// `verify`. Each with the ORDER BY that lists its rows deterministically.
 pub const PROJECTION_TABLES: &[(&str, &str)] = &[
     ("settings", "id"),
-    ("counters", "kind"),
     ("members", "id"),
     ("wallets", "member"),
     ("wallet_entries", "member, seq"),
@@ -49,7 +48,7 @@ CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 
 -- store identity and the log head (seq + hash of the last event), to detect a truncated log
-CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
 -- idempotency: the first outcome of a request under a key; replays answer from here
 CREATE TABLE idempotency (
@@ -70,7 +69,6 @@ CREATE TABLE settings (
     house_bank               TEXT NOT NULL,
     house_account            TEXT NOT NULL
 );
-CREATE TABLE counters (kind TEXT PRIMARY KEY, last INTEGER NOT NULL);
 CREATE TABLE members (
     id            INTEGER PRIMARY KEY,
     name          TEXT NOT NULL,
@@ -115,7 +113,7 @@ CREATE TABLE sim_accounts (
     balance_minor INTEGER,
     closed        INTEGER NOT NULL,
     PRIMARY KEY (bank, account)
-);
+) WITHOUT ROWID;
 CREATE TABLE firm_banking (
     id           INTEGER PRIMARY KEY,
     from_bank    TEXT NOT NULL,
@@ -194,8 +192,10 @@ CREATE TABLE payments (
     settlement     INTEGER
 );
 CREATE INDEX payments_by_member ON payments (member, id);
-CREATE INDEX payments_unsettled ON payments (merchant, settlement, status, captured_at);
-CREATE INDEX payments_open_holds ON payments (status, expires_at);
+-- partial indexes: only what is still open is indexed, so they stay small as history grows
+CREATE INDEX payments_unsettled ON payments (merchant, captured_at)
+    WHERE settlement IS NULL AND status = 'captured';
+CREATE INDEX payments_open_holds ON payments (expires_at, id) WHERE status = 'authorized';
 CREATE TABLE refunds (
     id               INTEGER PRIMARY KEY,
     payment          INTEGER NOT NULL,
@@ -225,7 +225,7 @@ CREATE TABLE settlement_payments (
     refunded_minor INTEGER NOT NULL,
     fee_minor      INTEGER NOT NULL,
     PRIMARY KEY (settlement, payment)
-);
+) WITHOUT ROWID;
 CREATE TABLE ledger_transactions (
     seq         INTEGER PRIMARY KEY,
     at          TEXT NOT NULL,
@@ -237,7 +237,6 @@ CREATE TABLE ledger_postings (
     account      TEXT NOT NULL,
     amount_minor INTEGER NOT NULL,
     PRIMARY KEY (seq, idx)
-);
-CREATE INDEX ledger_postings_by_account ON ledger_postings (account, seq);
-CREATE TABLE ledger_balances (account TEXT PRIMARY KEY, balance_minor INTEGER NOT NULL);
+) WITHOUT ROWID;
+CREATE TABLE ledger_balances (account TEXT PRIMARY KEY, balance_minor INTEGER NOT NULL) WITHOUT ROWID;
 "#;
