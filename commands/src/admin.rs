@@ -44,8 +44,14 @@ pub struct ConfigArgs {}
 
 /// Check the store: hash chain and seqs, projections = a fresh replay, ledger invariants.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  payctl verify && echo intact")]
-pub struct VerifyArgs {}
+#[command(
+    after_help = "Examples:\n  payctl verify && echo intact\n  payctl verify --digest --json"
+)]
+pub struct VerifyArgs {
+    /// Also print a digest of every projection row (equal digests: equal state, across stores).
+    #[arg(long)]
+    digest: bool,
+}
 
 /// Drop every projection and replay the log into it (then `verify` to check).
 #[derive(Debug, Args)]
@@ -152,7 +158,7 @@ pub fn run_config(_a: ConfigArgs, app: &App) -> CmdResult {
     Ok(())
 }
 
-pub fn run_verify(_a: VerifyArgs, app: &App) -> CmdResult {
+pub fn run_verify(a: VerifyArgs, app: &App) -> CmdResult {
     let engine = open_read(app)?;
     let report = engine.verify()?;
     if let Err(error) = require_ok(&report) {
@@ -161,13 +167,25 @@ pub fn run_verify(_a: VerifyArgs, app: &App) -> CmdResult {
             extra: Some(("problems", serde_json::json!(report.problems))),
         });
     }
+    let digest = if a.digest {
+        Some(projection_digest(engine.connection())?)
+    } else {
+        None
+    };
     if app.out.json {
-        app.out.json_value(&serde_json::json!({"ok": true, "events": report.events, "head_hash": report.head_hash, "tables_compared": report.tables_compared}));
+        let mut v = serde_json::json!({"ok": true, "events": report.events, "head_hash": report.head_hash, "tables_compared": report.tables_compared});
+        if let Some(d) = &digest {
+            v["projection_digest"] = serde_json::json!(d);
+        }
+        app.out.json_value(&v);
     } else {
         app.out.line(&format!(
             "OK: {} events, hash chain intact, {} projections equal a full replay, invariants hold",
             report.events, report.tables_compared
         ));
+        if let Some(d) = &digest {
+            app.out.line(&format!("projection digest: {d}"));
+        }
     }
     Ok(())
 }
