@@ -561,37 +561,40 @@ impl Engine {
                 }
                 Err(e) => return Err(e),
             };
-            let report = match outcome.result {
-                Ok(applied) => {
-                    let status = if outcome.replayed {
-                        summary.replayed += 1;
-                        LineStatus::Replayed
-                    } else {
-                        summary.applied += 1;
-                        LineStatus::Applied
-                    };
-                    LineReport {
-                        line,
-                        key,
-                        status,
-                        id: applied.id.map(|i| i.to_string()),
-                        settled: applied.settled.iter().map(ToString::to_string).collect(),
-                        code: None,
-                        message: None,
-                    }
+            // A replay reports the original outcome, applied or rejected, as `replayed` (SPEC §3).
+            let status = match (&outcome.result, outcome.replayed) {
+                (_, true) => {
+                    summary.replayed += 1;
+                    LineStatus::Replayed
                 }
-                Err(e) => {
+                (Ok(_), false) => {
+                    summary.applied += 1;
+                    LineStatus::Applied
+                }
+                (Err(_), false) => {
                     summary.rejected += 1;
-                    LineReport {
-                        line,
-                        key,
-                        status: LineStatus::Rejected,
-                        id: None,
-                        settled: Vec::new(),
-                        code: Some(e.code.as_str().to_string()),
-                        message: Some(e.message),
-                    }
+                    LineStatus::Rejected
                 }
+            };
+            let report = match outcome.result {
+                Ok(applied) => LineReport {
+                    line,
+                    key,
+                    status,
+                    id: applied.id.map(|i| i.to_string()),
+                    settled: applied.settled.iter().map(ToString::to_string).collect(),
+                    code: None,
+                    message: None,
+                },
+                Err(e) => LineReport {
+                    line,
+                    key,
+                    status,
+                    id: None,
+                    settled: Vec::new(),
+                    code: Some(e.code.as_str().to_string()),
+                    message: Some(e.message),
+                },
             };
             pending.push(report);
             if !options.dry_run
