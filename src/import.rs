@@ -260,6 +260,9 @@ fn skip_rest_of_line(reader: &mut impl BufRead) -> Result<()> {
 struct Fields<'a> {
     map: &'a Map<String, Value>,
     used: Vec<&'static str>,
+    /// JSON Lines: a field the op does not know is malformed (a typo must not pass silently).
+    /// CSV: columns are shared by every op, so other ops' columns are ignored.
+    strict: bool,
 }
 
 impl<'a> Fields<'a> {
@@ -285,8 +288,13 @@ impl<'a> Fields<'a> {
         match self.map.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(Value::String(s)) if s == "true" => Ok(Some(true)),
-            Some(Value::String(s)) if s == "false" => Ok(Some(false)),
+            // CSV cells are text.
+            Some(Value::String(s)) if ["true", "1", "yes"].contains(&s.to_lowercase().as_str()) => {
+                Ok(Some(true))
+            }
+            Some(Value::String(s)) if ["false", "0", "no"].contains(&s.to_lowercase().as_str()) => {
+                Ok(Some(false))
+            }
             Some(other) => Err(format!("field {name} must be true or false, got {other}")),
         }
     }
@@ -299,14 +307,11 @@ impl<'a> Fields<'a> {
             Some(Value::String(s)) => money::parse_decimal(s)
                 .map(Some)
                 .map_err(|e| format!("field {name}: {e}")),
-            Some(Value::Number(n)) => match n.as_u64() {
-                Some(v) => money::parse_decimal(&v.to_string())
-                    .map(Some)
-                    .map_err(|e| format!("field {name}: {e}")),
-                None => Err(format!(
-                    "field {name}: {n} is not a valid amount (use a string like \"12.50\" or an integer)"
-                )),
-            },
+            // A JSON number is read as written (its shortest form: `2.35` stays 2.35, never a
+            // binary fraction); negative and exponent forms fail the amount grammar.
+            Some(Value::Number(n)) => money::parse_decimal(&n.to_string())
+                .map(Some)
+                .map_err(|e| format!("field {name}: {e}")),
             Some(other) => Err(format!("field {name} must be an amount, got {other}")),
         }
     }
@@ -327,6 +332,9 @@ impl<'a> Fields<'a> {
 
     /// Every field present must be one the op knows.
     fn no_unknown(&self, op: &str) -> std::result::Result<(), String> {
+        if !self.strict {
+            return Ok(());
+        }
         for k in self.map.keys() {
             if k != "op" && k != "key" && k != "at" && !self.used.contains(&k.as_str()) {
                 return Err(format!("unknown field {k:?} for op {op}"));
@@ -337,10 +345,15 @@ impl<'a> Fields<'a> {
 }
 
 /// Parses one record into an operation (SPEC §7 field table).
-pub fn parse_record(line: u64, map: &Map<String, Value>) -> std::result::Result<Operation, String> {
+pub fn parse_record(
+    line: u64,
+    map: &Map<String, Value>,
+    format: Format,
+) -> std::result::Result<Operation, String> {
     let mut f = Fields {
         map,
         used: Vec::new(),
+        strict: format == Format::Jsonl,
     };
     let op = f.str("op")?;
     let key = f.opt_str("key")?;
@@ -362,9 +375,13 @@ pub fn parse_record(line: u64, map: &Map<String, Value>) -> std::result::Result<
             name: f.opt_str("name")?,
             address: f.opt_str("address")?,
         },
-        "member.deactivate" => Command::DeactivateMember {
-            member: f.str("member")?,
-        },
+        "member.deactivate" => {
+            // SPEC §7 lists update and deactivate in one row: name/address are accepted, unused.
+            let member = f.str("member")?;
+            f.opt_str("name")?;
+            f.opt_str("address")?;
+            Command::DeactivateMember { member }
+        }
         "bank.link" => Command::LinkBank {
             member: f.str("member")?,
             bank: f.str("bank")?,
@@ -471,7 +488,7 @@ pub fn validate(
     let mut malformed = Vec::new();
     for_each_record(path, format, |line, record| {
         let result = record
-            .and_then(|map| parse_record(line, &map))
+            .and_then(|map| parse_record(line, &map, format))
             .and_then(|op| {
                 if require_keys && op.key.is_none() {
                     Err("no key (--require-keys)".to_string())
@@ -538,7 +555,7 @@ impl Engine {
         self.begin()?;
         let result = for_each_record(path, format, |line, record| {
             let op = record
-                .and_then(|map| parse_record(line, &map))
+                .and_then(|map| parse_record(line, &map, format))
                 .map_err(|m| Error::internal(format!("line {line} changed during import: {m}")))?;
             let key = match &op.key {
                 Some(k) => k.clone(),
