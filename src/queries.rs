@@ -988,3 +988,138 @@ pub fn projection_digest(conn: &Connection) -> Result<String> {
     }
     Ok(store::hex(&h.finalize()))
 }
+
+/// The console's front page: platform totals, what merchants are owed, recent volume.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Dashboard {
+    pub members: i64,
+    pub active_members: i64,
+    pub merchants: i64,
+    /// Σ wallet balances: what the platform owes its members.
+    pub float: Decimal,
+    pub house: Decimal,
+    /// Fees earned (positive).
+    pub fees: Decimal,
+    /// Captured, unsettled (net of refunds) per merchant with any.
+    pub unsettled: Vec<(String, String, Decimal)>,
+    /// Captured payments per day (date, count, volume), oldest first, last `days` days with any.
+    pub daily: Vec<(String, i64, Decimal)>,
+    pub events: i64,
+}
+
+impl Engine {
+    /// Aggregates for the dashboard: all computed in SQL, nothing loads a table.
+    pub fn dashboard(&self, days: i64) -> Result<Dashboard> {
+        let c = self.currency()?;
+        let one = |sql: &str| -> Result<i64> {
+            Ok(self.conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?)
+        };
+        let mut d = Dashboard {
+            members: one("SELECT COUNT(*) FROM members")?,
+            active_members: one("SELECT COUNT(*) FROM members WHERE status = 'active'")?,
+            merchants: one("SELECT COUNT(*) FROM merchants")?,
+            float: dec(
+                one("SELECT COALESCE(SUM(balance_minor), 0) FROM wallets")?,
+                c,
+            ),
+            house: dec(
+                one(
+                    "SELECT COALESCE(SUM(balance_minor), 0) FROM ledger_balances WHERE account = 'assets:bank:house'",
+                )?,
+                c,
+            ),
+            fees: dec(
+                -one(
+                    "SELECT COALESCE(SUM(balance_minor), 0) FROM ledger_balances WHERE account = 'income:fees'",
+                )?,
+                c,
+            ),
+            events: one("SELECT COALESCE(MAX(seq), 0) FROM events")?,
+            ..Dashboard::default()
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.id, m.code, SUM(p.captured_minor - p.refunded_minor) FROM payments p
+             JOIN merchants m ON m.id = p.merchant
+             WHERE p.settlement IS NULL AND p.status = 'captured'
+             GROUP BY m.id ORDER BY 3 DESC LIMIT 20",
+        )?;
+        d.unsettled = stmt
+            .query_map([], |r| {
+                Ok((
+                    Id::new(Kind::Merchant, r.get(0)?).to_string(),
+                    r.get::<_, String>(1)?,
+                    dec(r.get(2)?, c),
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        // Volume by day of capture, from the ledger's capture postings (one index range scan).
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT day, COUNT(*), SUM(amount) FROM (
+                 SELECT substr(t.at, 1, 10) AS day, -p.amount_minor AS amount
+                 FROM ledger_transactions t JOIN ledger_postings p ON p.seq = t.seq
+                 WHERE t.seq > (SELECT COALESCE(MAX(seq), 0) FROM ledger_transactions) - ?2
+                   AND p.account LIKE 'liabilities:merchants:%' AND p.amount_minor < 0)
+             GROUP BY day ORDER BY day DESC LIMIT ?1",
+        )?;
+        let mut daily: Vec<(String, i64, Decimal)> = stmt
+            .query_map(params![days, days * 5_000], |r| {
+                Ok((r.get::<_, String>(0)?, r.get(1)?, dec(r.get(2)?, c)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        daily.reverse();
+        d.daily = daily;
+        Ok(d)
+    }
+
+    /// SQLite's `data_version`: changes when another connection commits. The console polls it.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+}
+
+impl Engine {
+    /// Events newest first, before `before` (exclusive; `None`: from the newest), filtered by
+    /// stream or kind (exact), at most `limit`. The console's log view pages with this.
+    pub fn events_newest(
+        &self,
+        filter: &EventQuery,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<EventRow>> {
+        let limit = limit.clamp(0, MAX_PAGE);
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM events WHERE seq < ?1 AND (?2 IS NULL OR stream = ?2)
+               AND (?3 IS NULL OR kind = ?3) ORDER BY seq DESC LIMIT ?4",
+            store::ENVELOPE_COLUMNS
+        ))?;
+        let rows = stmt
+            .query_map(
+                params![
+                    before.unwrap_or(i64::MAX),
+                    filter.stream,
+                    filter.kind,
+                    limit
+                ],
+                store::envelope_from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|e| {
+                Ok(EventRow {
+                    payload: serde_json::from_str(&e.payload)?,
+                    seq: e.seq,
+                    stream: e.stream,
+                    version: e.version,
+                    kind: e.kind,
+                    effective_at: show_time(&e.effective_at),
+                    recorded_at: show_time(&e.recorded_at),
+                    actor: e.actor,
+                    idempotency_key: e.idempotency_key,
+                    hash: e.hash,
+                })
+            })
+            .collect()
+    }
+}

@@ -18,6 +18,7 @@ mod remit;
 mod settle;
 mod write;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -106,7 +107,13 @@ enum Command {
     Rebuild(admin::RebuildArgs),
     Config(admin::ConfigArgs),
     Init(admin::InitArgs),
+    Tui(TuiArgs),
 }
+
+/// The interactive console (also what bare `payctl` opens on a terminal).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  payctl tui\n  payctl --db ./demo.db")]
+struct TuiArgs {}
 
 /// What every command needs from the global flags.
 pub struct App {
@@ -150,16 +157,22 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let Some(command) = cli.command else {
-        // The console arrives with its own issue; until then bare `payctl` shows the help.
-        let _ = Cli::command().print_help();
-        println!();
-        std::process::exit(0);
-    };
     let app = App {
         db: cli.db.unwrap_or_else(default_db),
         actor: cli.actor.unwrap_or_else(os_user),
         out: Output::new(cli.json),
+    };
+    let command = match cli.command {
+        Some(c) => c,
+        // Bare `payctl`: the console on a terminal, the help anywhere else.
+        None if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => {
+            Command::Tui(TuiArgs {})
+        }
+        None => {
+            let _ = Cli::command().print_help();
+            println!();
+            std::process::exit(0);
+        }
     };
     let result = match command {
         Command::Member(c) => member::run(c, &app),
@@ -184,8 +197,21 @@ fn main() {
         Command::Rebuild(a) => admin::run_rebuild(a, &app),
         Command::Config(a) => admin::run_config(a, &app),
         Command::Init(a) => admin::run_init(a, &app),
+        Command::Tui(_) => run_tui(&app),
     };
     std::process::exit(exit::report(result, &app.out));
+}
+
+fn run_tui(app: &App) -> exit::CmdResult {
+    if !std::io::stdout().is_terminal() {
+        return Err(payctl_core::Error::new(
+            payctl_core::ErrorCode::InvalidInput,
+            "the console needs a terminal (stdout is not one)",
+        )
+        .into());
+    }
+    payctl_tui::run(&app.db, &app.actor)
+        .map_err(|e| exit::Failure::Unexpected(color_eyre::eyre::eyre!("console: {e}")))
 }
 
 #[cfg(test)]

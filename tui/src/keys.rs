@@ -1,0 +1,87 @@
+//! Key handling, pure: a terminal key event becomes an `Input`; `App::update` gives it meaning
+//! for the current screen and mode.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Tab,
+    BackTab,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Enter,
+    Esc,
+    Backspace,
+    Char(char),
+    /// Ctrl-C: leave at once, from anywhere.
+    Interrupt,
+}
+
+/// `None` for keys the console does not use (and for key releases).
+pub fn translate(key: &KeyEvent) -> Option<Input> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return match key.code {
+            KeyCode::Char('c') => Some(Input::Interrupt),
+            _ => None,
+        };
+    }
+    Some(match key.code {
+        KeyCode::Tab => Input::Tab,
+        KeyCode::BackTab => Input::BackTab,
+        KeyCode::Up => Input::Up,
+        KeyCode::Down => Input::Down,
+        KeyCode::PageUp => Input::PageUp,
+        KeyCode::PageDown => Input::PageDown,
+        KeyCode::Home => Input::Home,
+        KeyCode::End => Input::End,
+        KeyCode::Enter => Input::Enter,
+        KeyCode::Esc => Input::Esc,
+        KeyCode::Backspace => Input::Backspace,
+        KeyCode::Char(c) => Input::Char(c),
+        _ => return None,
+    })
+}
+
+/// The keys of each screen, for the `?` overlay: (key, what it does).
+pub fn help(screen: crate::app::Screen) -> Vec<(&'static str, &'static str)> {
+    use crate::app::Screen::*;
+    let mut keys = vec![
+        ("Tab / Shift-Tab", "next / previous screen"),
+        ("1 … 6", "go to a screen"),
+        ("↑ ↓  j k", "move"),
+        ("PgUp PgDn  g G", "page, top, bottom"),
+        ("Enter", "details"),
+        ("/", "search / filter"),
+        ("?", "this help"),
+        ("Esc  q", "back; quit from the top"),
+    ];
+    keys.extend(match screen {
+        Dashboard => vec![],
+        Members => vec![
+            ("n", "register a member"),
+            ("l", "link a bank account"),
+            ("c", "recharge the wallet"),
+            ("w", "withdraw to the bank"),
+            ("t", "remit to another member"),
+            ("p / h", "pay a merchant / hold"),
+        ],
+        Merchants => vec![("n", "register a merchant"), ("s", "settle this merchant")],
+        Payments => vec![
+            ("f", "filter by status (cycles)"),
+            ("c", "capture a held payment"),
+            ("v", "void a held payment"),
+            ("r", "refund"),
+            ("p / h", "pay / hold"),
+        ],
+        Settlements => vec![("s", "settle every merchant")],
+        Events => vec![("f", "follow new events (on/off)")],
+    });
+    keys
+}

@@ -1,0 +1,74 @@
+//! The terminal: raw mode and the alternate screen on the way in, always restored on the way out
+//! (also after a panic), and the event loop.
+
+use std::io::{Stdout, stdout};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, Event};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use payctl_core::{Engine, OpenMode};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::app::{App, Msg};
+use crate::keys::translate;
+use crate::view::render;
+
+/// How often the console checks for writes by other processes.
+const POLL: Duration = Duration::from_millis(250);
+
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+/// Restores the terminal when dropped, whatever happens in between.
+struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Opens the console over the store at `db` (created if missing) and runs until quit.
+pub fn run(db: &Path, actor: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let engine = Engine::open(db, OpenMode::CreateIfMissing)?;
+    let mut app = App::new(engine, actor, Box::new(payctl_core::clock::now))?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    let _guard = Guard;
+    execute!(stdout(), EnterAlternateScreen)?;
+    let mut terminal: Terminal<CrosstermBackend<Stdout>> =
+        Terminal::new(CrosstermBackend::new(stdout()))?;
+    terminal.clear()?;
+    let mut last_poll = Instant::now();
+    while !app.quit {
+        terminal.draw(|f| render(&app, f))?;
+        let wait = POLL.saturating_sub(last_poll.elapsed());
+        if event::poll(wait)? {
+            match event::read()? {
+                Event::Key(key) => {
+                    if let Some(input) = translate(&key) {
+                        app.update(Msg::Key(input));
+                    }
+                }
+                Event::Resize(_, _) => {} // the next draw uses the new size
+                _ => {}
+            }
+        }
+        if last_poll.elapsed() >= POLL {
+            app.update(Msg::Tick);
+            last_poll = Instant::now();
+        }
+    }
+    Ok(())
+}
