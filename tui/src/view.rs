@@ -532,8 +532,8 @@ fn render_detail(app: &App, detail: &Detail, frame: &mut Frame, area: Rect) {
             )));
             for e in d.history.iter().take(12) {
                 l.push(Line::from(format!(
-                    "  {} {:<12} {:<8} {:>11} → {:>11} {}",
-                    e.at.get(..16).unwrap_or(&e.at),
+                    " {} {:<11} {:<8}{:>10} →{:>10} {}",
+                    e.at.get(5..16).unwrap_or(&e.at),
                     e.kind,
                     e.reference,
                     amount(e.amount, c),

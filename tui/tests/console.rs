@@ -1,0 +1,237 @@
+//! The console, driven by messages and drawn on ratatui's TestBackend: snapshots of every screen
+//! (fixed data set: fixtures/sample.jsonl, fixed clock) and the behaviour of its keys.
+
+use chrono::{TimeZone, Utc};
+use payctl_core::import::{Format, ImportObserver, ImportOptions};
+use payctl_core::{Engine, OpenMode};
+use payctl_tui::keys::Input;
+use payctl_tui::{App, Msg, Screen, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+struct Quiet;
+impl ImportObserver for Quiet {}
+
+fn sample_engine(dir: &tempfile::TempDir) -> Engine {
+    let path = dir.path().join("console.db");
+    let mut engine = Engine::open(&path, OpenMode::CreateIfMissing).expect("open");
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/sample.jsonl");
+    let options = ImportOptions {
+        dry_run: false,
+        require_keys: false,
+        actor: "test".into(),
+    };
+    engine
+        .import(
+            std::path::Path::new(sample),
+            Format::Jsonl,
+            &options,
+            &mut Quiet,
+        )
+        .expect("import")
+        .expect("well-formed");
+    engine
+}
+
+fn app(dir: &tempfile::TempDir) -> App {
+    let now = Utc
+        .with_ymd_and_hms(2026, 3, 5, 0, 0, 0)
+        .single()
+        .expect("time");
+    App::new(sample_engine(dir), "test", Box::new(move || now)).expect("app")
+}
+
+fn draw(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(110, 30)).expect("terminal");
+    terminal.draw(|f| view::render(app, f)).expect("draw");
+    format!("{}", terminal.backend())
+}
+
+fn keys(app: &mut App, inputs: &[Input]) {
+    for i in inputs {
+        app.update(Msg::Key(*i));
+    }
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Msg::Key(Input::Char(c)));
+    }
+}
+
+#[test]
+fn every_screen_renders_the_sample_data_set() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    insta::assert_snapshot!("dashboard", draw(&app));
+    for (key, name) in [
+        ('2', "members"),
+        ('3', "merchants"),
+        ('4', "payments"),
+        ('5', "settlements"),
+        ('6', "events"),
+    ] {
+        keys(&mut app, &[Input::Char(key)]);
+        insta::assert_snapshot!(name, draw(&app));
+    }
+}
+
+#[test]
+fn detail_panes_show_what_the_selection_is_made_of() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    keys(&mut app, &[Input::Char('2'), Input::Enter]);
+    insta::assert_snapshot!("member_detail", draw(&app));
+    keys(&mut app, &[Input::Char('5'), Input::Enter]);
+    insta::assert_snapshot!("settlement_detail", draw(&app));
+    keys(&mut app, &[Input::Char('6'), Input::Enter]);
+    insta::assert_snapshot!("event_detail", draw(&app));
+}
+
+#[test]
+fn help_overlay_lists_the_keys_of_the_current_screen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    keys(&mut app, &[Input::Char('4'), Input::Char('?')]);
+    assert!(app.help);
+    insta::assert_snapshot!("help_payments", draw(&app));
+    keys(&mut app, &[Input::Esc]);
+    assert!(!app.help);
+    assert!(!app.quit, "Esc closes the overlay, it does not quit");
+}
+
+#[test]
+fn a_form_shows_the_validation_error_inline_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    keys(&mut app, &[Input::Char('2'), Input::Char('c')]);
+    typed(&mut app, "1.5");
+    keys(&mut app, &[Input::Enter]);
+    insta::assert_snapshot!("recharge_form_error", draw(&app));
+    let form = app.form.as_ref().expect("form stays open");
+    assert!(
+        form.error
+            .as_ref()
+            .is_some_and(|(_, m)| m.starts_with("invalid_input"))
+    );
+    assert!(form.confirming.is_none());
+}
+
+#[test]
+fn recharge_through_the_form_moves_money_after_confirmation_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    keys(&mut app, &[Input::Char('2'), Input::Char('c')]);
+    typed(&mut app, "5,000");
+    keys(&mut app, &[Input::Enter]);
+    let summary = app
+        .form
+        .as_ref()
+        .and_then(|f| f.confirming.clone())
+        .expect("confirming");
+    assert!(
+        summary.contains("5,000 KRW") && summary.contains("mem_1"),
+        "{summary}"
+    );
+    // Declining goes back to editing; nothing moved.
+    keys(&mut app, &[Input::Char('n')]);
+    assert_eq!(app.members.rows[0].balance.to_string(), "47000");
+    keys(&mut app, &[Input::Enter, Input::Char('y')]);
+    assert!(app.form.is_none());
+    let status = app.status.clone().expect("status");
+    assert!(!status.error && status.text.contains("rch_"), "{status:?}");
+    assert_eq!(app.members.rows[0].balance.to_string(), "52000");
+}
+
+#[test]
+fn a_refused_action_is_shown_as_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    // mem_3 has no linked account: recharge is refused with no_linked_account.
+    keys(
+        &mut app,
+        &[Input::Char('2'), Input::Down, Input::Down, Input::Char('c')],
+    );
+    typed(&mut app, "1000");
+    keys(&mut app, &[Input::Enter, Input::Char('y')]);
+    let status = app.status.clone().expect("status");
+    assert!(
+        status.error && status.text.contains("no_linked_account"),
+        "{status:?}"
+    );
+}
+
+#[test]
+fn keys_switch_screens_search_and_quit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    assert_eq!(app.screen, Screen::Dashboard);
+    keys(&mut app, &[Input::Tab]);
+    assert_eq!(app.screen, Screen::Members);
+    keys(&mut app, &[Input::BackTab, Input::BackTab]);
+    assert_eq!(app.screen, Screen::Events);
+    keys(&mut app, &[Input::Char('2'), Input::Char('/')]);
+    typed(&mut app, "junho");
+    keys(&mut app, &[Input::Enter]);
+    assert_eq!(app.members.rows.len(), 1);
+    assert_eq!(app.members.rows[0].id, "mem_2");
+    // Esc clears the filter first, then goes back to the dashboard; q quits.
+    keys(&mut app, &[Input::Esc]);
+    assert_eq!(app.members.rows.len(), 3);
+    keys(&mut app, &[Input::Esc]);
+    assert_eq!(app.screen, Screen::Dashboard);
+    keys(&mut app, &[Input::Char('q')]);
+    assert!(app.quit);
+}
+
+#[test]
+fn another_process_writing_shows_up_on_the_next_tick() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    keys(&mut app, &[Input::Char('2')]);
+    assert_eq!(app.members.rows.len(), 3);
+    // Another connection (as another process would) registers a member.
+    let mut other =
+        Engine::open(&dir.path().join("console.db"), OpenMode::MustExist).expect("open");
+    let cmd = payctl_core::domain::Command::RegisterMember {
+        name: "New Person".into(),
+        email: "new@example.com".into(),
+        address: None,
+        corporate: false,
+    };
+    let ctx = payctl_core::Context {
+        at: None,
+        actor: "other".into(),
+        idempotency_key: None,
+    };
+    assert!(other.execute(&cmd, &ctx).expect("execute").result.is_ok());
+    app.update(Msg::Tick);
+    assert_eq!(app.members.rows.len(), 4);
+}
+
+#[test]
+fn names_with_escape_codes_are_drawn_harmless() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    let mut other =
+        Engine::open(&dir.path().join("console.db"), OpenMode::MustExist).expect("open");
+    let cmd = payctl_core::domain::Command::RegisterMember {
+        name: "Evil\u{1b}[2J\u{7}".into(),
+        email: "evil@example.com".into(),
+        address: None,
+        corporate: false,
+    };
+    let ctx = payctl_core::Context {
+        at: None,
+        actor: "other".into(),
+        idempotency_key: None,
+    };
+    assert!(other.execute(&cmd, &ctx).expect("execute").result.is_ok());
+    keys(&mut app, &[Input::Char('2')]);
+    let screen = draw(&app);
+    assert!(
+        !screen.contains('\u{1b}'),
+        "no raw escape reaches the screen"
+    );
+    assert!(screen.contains("Evil\\u{1b}"), "{screen}");
+}
