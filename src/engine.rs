@@ -438,6 +438,7 @@ impl Engine {
             },
             &mut head,
         )?;
+        head.last_effective_at = None; // creation is outside business time (store::last_effective_at)
         projections::apply(&self.conn, &env, &event, s.currency)?;
         let tx = self.tx_state_mut()?;
         tx.head = head;

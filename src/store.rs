@@ -354,11 +354,12 @@ pub fn event_count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?)
 }
 
-/// The largest effective time recorded, in storage form.
+/// The largest effective time recorded, in storage form. The store's creation (event 1) is
+/// outside business time: a store made today can take a history that starts last year.
 pub fn last_effective_at(conn: &Connection) -> Result<Option<String>> {
     Ok(conn
         .query_row(
-            "SELECT effective_at FROM events ORDER BY seq DESC LIMIT 1",
+            "SELECT effective_at FROM events WHERE seq > 1 ORDER BY seq DESC LIMIT 1",
             [],
             |r| r.get(0),
         )

@@ -645,9 +645,7 @@ impl App {
                 None
             }
             (Screen::Dashboard, 'd') if self.is_empty_store() => {
-                self.set_info(
-                    "Load the demo data set with: payctl demo --load  (then it shows up here)",
-                );
+                self.load_demo()?;
                 None
             }
             _ => None,
@@ -713,6 +711,37 @@ impl App {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Loads the demo data set (`payctl demo`'s default) through the import path.
+    fn load_demo(&mut self) -> Result<()> {
+        struct Quiet;
+        impl payctl_core::import::ImportObserver for Quiet {}
+        let io = |e: std::io::Error| payctl_core::Error::internal(format!("demo data set: {e}"));
+        let mut file = tempfile::NamedTempFile::new().map_err(io)?;
+        payctl_core::demo::generate(
+            &payctl_core::demo::DemoOptions::default(),
+            file.as_file_mut(),
+        )
+        .map_err(io)?;
+        let options = payctl_core::import::ImportOptions {
+            dry_run: false,
+            require_keys: false,
+            actor: self.actor.clone(),
+        };
+        let format = payctl_core::import::Format::Jsonl;
+        match self
+            .engine
+            .import(file.path(), format, &options, &mut Quiet)?
+        {
+            Ok(s) => self.set_info(&format!(
+                "Demo data set loaded: {} operations ({} applied, {} refused on purpose)",
+                s.operations, s.applied, s.rejected
+            )),
+            Err((n, _)) => self.set_error(&format!("demo data set: {n} malformed lines")),
+        }
+        self.data_version = self.engine.data_version()?;
+        self.refresh()
     }
 
     /// Runs a confirmed action through the engine, like a CLI command with its own key.

@@ -63,7 +63,10 @@ pub fn help(screen: crate::app::Screen) -> Vec<(&'static str, &'static str)> {
         ("Esc  q", "back; quit from the top"),
     ];
     keys.extend(match screen {
-        Dashboard => vec![],
+        Dashboard => vec![
+            ("n", "register a member"),
+            ("d", "load the demo data set (empty store)"),
+        ],
         Members => vec![
             ("n", "register a member"),
             ("l", "link a bank account"),

@@ -123,7 +123,7 @@ fn dashboard(app: &App, frame: &mut Frame, area: Rect) {
     ];
     if app.is_empty_store() {
         lines.push(Line::from(Span::styled(
-            "Empty store: press d for the demo data set",
+            "Empty: press d for demo data",
             Style::default().fg(Color::Yellow),
         )));
     }
