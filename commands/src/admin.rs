@@ -102,8 +102,10 @@ pub fn run_init(a: InitArgs, app: &App) -> CmdResult {
         idempotency_key: None,
     };
     let (settings, created) = engine.init(&options, &ctx)?;
+    let config_file = crate::settings::config_path().map(|p| p.display().to_string());
     if app.out.json {
         app.out.json_value(&serde_json::json!({
+            "config_file": config_file,
             "db": app.db.display().to_string(),
             "created": created,
             "settings": settings,
@@ -128,8 +130,10 @@ pub fn run_config(_a: ConfigArgs, app: &App) -> CmdResult {
     let engine = open_read(app)?;
     let s = engine.settings_or_default()?;
     let (events, head) = engine.log_head()?;
+    let config_file = crate::settings::config_path().map(|p| p.display().to_string());
     if app.out.json {
         app.out.json_value(&serde_json::json!({
+            "config_file": config_file,
             "db": app.db.display().to_string(),
             "currency": s.currency,
             "auto_recharge_unit": s.auto_recharge_unit.to_string(),
@@ -143,6 +147,7 @@ pub fn run_config(_a: ConfigArgs, app: &App) -> CmdResult {
         return Ok(());
     }
     app.out.fields(&[
+        ("config file", config_file.unwrap_or_else(|| "-".into())),
         ("db", app.db.display().to_string()),
         ("currency", s.currency.to_string()),
         (

@@ -15,6 +15,7 @@ mod money;
 mod output;
 mod pay;
 mod remit;
+mod settings;
 mod settle;
 mod write;
 
@@ -30,7 +31,7 @@ use crate::output::Output;
 #[derive(Debug, Parser)]
 #[command(
     name = "payctl",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("PAYCTL_GIT_HASH"), ")"),
     infer_subcommands = false,
     after_help = "Examples:\n  payctl init --currency KRW\n  payctl member register --name 'Kim Minji' --email minji@example.com\n  payctl money balance minji@example.com\n\nExit codes: 0 ok, 1 internal, 2 invalid input, 3 refused by a rule, 4 not found,\n5 conflict, 6 store problem."
 )]
@@ -47,9 +48,13 @@ pub struct Cli {
     /// Machine output: one JSON object on stdout (errors too).
     #[arg(long, global = true)]
     json: bool,
-    /// Who is acting, recorded on every event (default: the OS user).
+    /// Who is acting, recorded on every event (default: the config file's, else the OS user).
     #[arg(long, global = true, value_name = "NAME")]
     actor: Option<String>,
+    /// Colour in human output (default: the config file's, else auto: on a terminal without
+    /// NO_COLOR).
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    color: Option<settings::ColorChoice>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -108,6 +113,28 @@ enum Command {
     Config(admin::ConfigArgs),
     Init(admin::InitArgs),
     Tui(TuiArgs),
+    Completions(CompletionsArgs),
+    Man(ManArgs),
+}
+
+/// Print a shell completion script.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  payctl completions bash > ~/.local/share/bash-completion/completions/payctl\n  payctl completions zsh > ~/.zfunc/_payctl\n  payctl completions fish > ~/.config/fish/completions/payctl.fish"
+)]
+struct CompletionsArgs {
+    shell: clap_complete::Shell,
+}
+
+/// Write man pages generated from these very definitions (payctl.1 and one per subcommand).
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  payctl man | man -l -\n  payctl man --output ~/.local/share/man/man1"
+)]
+struct ManArgs {
+    /// Write payctl.1 and payctl-<command>.1 files into this directory instead of printing payctl.1.
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
 }
 
 /// The interactive console (also what bare `payctl` opens on a terminal).
@@ -150,17 +177,24 @@ fn main() {
                 let msg = e.to_string();
                 let first = msg.lines().next().unwrap_or("invalid arguments");
                 let first = first.trim_start_matches("error: ");
-                Output::new(true).error("invalid_input", first, None);
+                Output::new(true, settings::ColorChoice::Never).error("invalid_input", first, None);
                 std::process::exit(2);
             }
             let _ = e.print();
             std::process::exit(2);
         }
     };
+    let file = match settings::load() {
+        Ok(f) => f,
+        Err(e) => std::process::exit(exit::report(
+            Err(e),
+            &Output::new(wants_json, settings::ColorChoice::Never),
+        )),
+    };
     let app = App {
-        db: cli.db.unwrap_or_else(default_db),
-        actor: cli.actor.unwrap_or_else(os_user),
-        out: Output::new(cli.json),
+        db: cli.db.or(file.db).unwrap_or_else(default_db),
+        actor: cli.actor.or(file.actor).unwrap_or_else(os_user),
+        out: Output::new(cli.json, cli.color.or(file.color).unwrap_or_default()),
     };
     let command = match cli.command {
         Some(c) => c,
@@ -198,8 +232,54 @@ fn main() {
         Command::Config(a) => admin::run_config(a, &app),
         Command::Init(a) => admin::run_init(a, &app),
         Command::Tui(_) => run_tui(&app),
+        Command::Completions(a) => {
+            let mut script = Vec::new();
+            clap_complete::generate(a.shell, &mut Cli::command(), "payctl", &mut script);
+            write_stdout(&script)
+        }
+        Command::Man(a) => write_man(a.output.as_deref()),
     };
     std::process::exit(exit::report(result, &app.out));
+}
+
+/// Writes bytes to stdout; a reader that went away (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> exit::CmdResult {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(color_eyre::eyre::eyre!("writing to stdout: {e}").into()),
+    }
+}
+
+/// The man pages, from the clap definitions: payctl.1 on stdout, or a page per command in `dir`.
+fn write_man(dir: Option<&std::path::Path>) -> exit::CmdResult {
+    use color_eyre::eyre::eyre;
+    let cmd = Cli::command();
+    let Some(dir) = dir else {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(cmd)
+            .render(&mut page)
+            .map_err(|e| eyre!("man: {e}"))?;
+        return write_stdout(&page);
+    };
+    std::fs::create_dir_all(dir).map_err(|e| eyre!("creating {}: {e}", dir.display()))?;
+    fn pages(cmd: clap::Command, name: String, dir: &std::path::Path) -> color_eyre::Result<usize> {
+        let mut n = 1;
+        let path = dir.join(format!("{name}.1"));
+        let mut file = std::fs::File::create(&path)?;
+        clap_mangen::Man::new(cmd.clone())
+            .title(name.clone())
+            .render(&mut file)?;
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            n += pages(sub.clone(), format!("{name}-{}", sub.get_name()), dir)?;
+        }
+        Ok(n)
+    }
+    let n = pages(cmd, "payctl".to_string(), dir)?;
+    eprintln!("Wrote {n} man pages to {}", dir.display());
+    Ok(())
 }
 
 fn run_tui(app: &App) -> exit::CmdResult {

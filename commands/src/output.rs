@@ -21,8 +21,15 @@ pub enum Align {
 }
 
 impl Output {
-    pub fn new(json: bool) -> Output {
-        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    pub fn new(json: bool, choice: crate::settings::ColorChoice) -> Output {
+        use crate::settings::ColorChoice;
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
         Output { json, color }
     }
 
