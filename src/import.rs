@@ -164,53 +164,109 @@ fn for_each_record(
             }
         }
         Format::Csv => {
-            let mut reader = csv::ReaderBuilder::new()
-                .comment(Some(b'#'))
-                .flexible(false)
-                .from_reader(BufReader::new(file));
-            let headers = reader
-                .headers()
-                .map_err(|e| Error::invalid("csv header", "", &e.to_string()))?
-                .clone();
-            if !headers.iter().any(|h| h == "op") {
-                return Err(Error::invalid("csv header", "", "needs an `op` column"));
-            }
-            let mut record = csv::StringRecord::new();
+            // Physical lines are read here (so `line` counts comments, blank lines and CRLF
+            // endings exactly); a record spans lines only inside a quoted field; the csv crate
+            // splits each record's text into fields.
+            let mut reader = BufReader::with_capacity(256 * 1024, file);
+            let mut buf = Vec::with_capacity(1024);
+            let mut line_no = 0_u64;
+            let mut headers: Option<Vec<String>> = None;
+            let mut record = String::new();
+            let mut record_line = 0_u64;
+            let mut quotes = 0_usize;
             loop {
-                match reader.read_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {
-                        let line_no = record.position().map(|p| p.line()).unwrap_or(0);
-                        if record.as_slice().len() > MAX_LINE_BYTES {
-                            f(
-                                line_no,
-                                Err(format!("row longer than {MAX_LINE_BYTES} bytes")),
-                            )?;
-                            continue;
-                        }
-                        let mut map = Map::new();
-                        for (h, v) in headers.iter().zip(record.iter()) {
-                            if !v.is_empty() {
-                                map.insert(h.trim().to_string(), Value::String(v.to_string()));
-                            }
-                        }
-                        if map.is_empty() {
-                            continue;
-                        }
-                        f(line_no, Ok(map))?;
+                buf.clear();
+                let n = read_line_limited(&mut reader, &mut buf, MAX_LINE_BYTES + 1)?;
+                if n == 0 {
+                    break;
+                }
+                line_no += 1;
+                let Ok(text) = std::str::from_utf8(&buf) else {
+                    f(line_no, Err("not valid UTF-8".to_string()))?;
+                    continue;
+                };
+                if record.is_empty() {
+                    let t = text.trim();
+                    if t.is_empty() || t.starts_with('#') {
+                        continue;
                     }
+                    record_line = line_no;
+                }
+                record.push_str(text);
+                quotes += text.bytes().filter(|b| *b == b'"').count();
+                if record.len() > MAX_LINE_BYTES {
+                    f(
+                        record_line,
+                        Err(format!("row longer than {MAX_LINE_BYTES} bytes")),
+                    )?;
+                    if !buf.ends_with(b"\n") {
+                        skip_rest_of_line(&mut reader)?;
+                    }
+                    record.clear();
+                    quotes = 0;
+                    continue;
+                }
+                if quotes % 2 == 1 {
+                    continue; // a quoted field goes on on the next line
+                }
+                let fields = csv_fields(&record);
+                record.clear();
+                quotes = 0;
+                let fields = match fields {
+                    Ok(v) => v,
                     Err(e) => {
-                        let line_no = e.position().map(|p| p.line()).unwrap_or(0);
-                        f(line_no, Err(format!("invalid CSV: {e}")))?;
-                        if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
-                            break;
-                        }
+                        f(record_line, Err(e))?;
+                        continue;
+                    }
+                };
+                let Some(names) = &headers else {
+                    if !fields.iter().any(|h| h.trim() == "op") {
+                        return Err(Error::invalid("csv header", "", "needs an `op` column"));
+                    }
+                    headers = Some(fields.iter().map(|h| h.trim().to_string()).collect());
+                    continue;
+                };
+                if fields.len() != names.len() {
+                    f(
+                        record_line,
+                        Err(format!(
+                            "row has {} fields, the header {}",
+                            fields.len(),
+                            names.len()
+                        )),
+                    )?;
+                    continue;
+                }
+                let mut map = Map::new();
+                for (h, v) in names.iter().zip(fields) {
+                    if !v.is_empty() {
+                        map.insert(h.clone(), Value::String(v));
                     }
                 }
+                if !map.is_empty() {
+                    f(record_line, Ok(map))?;
+                }
+            }
+            if !record.is_empty() {
+                f(record_line, Err("unterminated quoted field".to_string()))?;
             }
         }
     }
     Ok(())
+}
+
+/// The fields of one CSV record (its text, line endings included).
+fn csv_fields(text: &str) -> std::result::Result<Vec<String>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => Ok(record.iter().map(str::to_string).collect()),
+        Ok(false) => Ok(Vec::new()),
+        Err(e) => Err(format!("invalid CSV: {e}")),
+    }
 }
 
 fn read_line_limited(reader: &mut impl BufRead, buf: &mut Vec<u8>, limit: usize) -> Result<usize> {

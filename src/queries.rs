@@ -239,6 +239,43 @@ impl AsOf {
     }
 }
 
+/// Optional filters composed into a WHERE clause from fixed fragments (never from input), with
+/// their values bound: unlike `(?1 IS NULL OR col = ?1)`, SQLite can then use an index.
+#[derive(Default)]
+struct Filters {
+    sql: String,
+    values: Vec<rusqlite::types::Value>,
+}
+
+impl Filters {
+    fn clause(&mut self, fragment: &'static str, values: Vec<rusqlite::types::Value>) {
+        self.sql.push_str(" AND ");
+        self.sql.push_str(fragment);
+        self.values.extend(values);
+    }
+
+    fn eq(&mut self, fragment: &'static str, value: Option<rusqlite::types::Value>) {
+        if let Some(v) = value {
+            self.clause(fragment, vec![v]);
+        }
+    }
+
+    /// The bound values, then any trailing ones (LIMIT, OFFSET).
+    fn params(&self, trailing: &[i64]) -> Vec<rusqlite::types::Value> {
+        let mut v = self.values.clone();
+        v.extend(trailing.iter().map(|n| rusqlite::types::Value::Integer(*n)));
+        v
+    }
+}
+
+fn int(n: Option<i64>) -> Option<rusqlite::types::Value> {
+    n.map(rusqlite::types::Value::Integer)
+}
+
+fn text(t: Option<&str>) -> Option<rusqlite::types::Value> {
+    t.map(|s| rusqlite::types::Value::Text(s.to_string()))
+}
+
 impl Engine {
     fn currency(&self) -> Result<Currency> {
         Ok(self.settings_or_default()?.currency)
@@ -361,70 +398,77 @@ impl Engine {
 
     pub fn member(&self, reference: &str, now: Timestamp) -> Result<Member> {
         let id = self.require_member_id(reference)?;
-        let mut list = self.members_where("m.id = ?1", params![id.n], now)?;
+        let mut f = Filters::default();
+        f.eq("m.id = ?", int(Some(id.n)));
+        let mut list = self.members_where(
+            &f,
+            Page {
+                limit: 1,
+                offset: 0,
+            },
+            now,
+        )?;
         list.pop()
             .ok_or_else(|| Error::not_found("member", reference))
     }
 
     /// Members by id; `search` matches name or email (case-insensitive substring).
     pub fn members(&self, search: Option<&str>, page: Page, now: Timestamp) -> Result<Vec<Member>> {
-        let (limit, offset) = page.bounded();
-        match search {
-            Some(s) => {
-                let pattern = format!(
-                    "%{}%",
-                    s.to_lowercase()
-                        .replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_")
-                );
-                self.members_where(
-                    "(lower(m.name) LIKE ?1 ESCAPE '\\' OR m.email_key LIKE ?1 ESCAPE '\\') ORDER BY m.id LIMIT ?2 OFFSET ?3",
-                    params![pattern, limit, offset],
-                    now,
-                )
-            }
-            None => self.members_where(
-                "1 ORDER BY m.id LIMIT ?1 OFFSET ?2",
-                params![limit, offset],
-                now,
-            ),
+        let mut f = Filters::default();
+        if let Some(s) = search {
+            let pattern = format!(
+                "%{}%",
+                s.to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            let v = rusqlite::types::Value::Text(pattern);
+            f.clause(
+                "(lower(m.name) LIKE ? ESCAPE '\\' OR m.email_key LIKE ? ESCAPE '\\')",
+                vec![v.clone(), v],
+            );
         }
+        self.members_where(&f, page, now)
     }
 
-    fn members_where(
-        &self,
-        filter: &str,
-        args: &[&dyn rusqlite::ToSql],
-        now: Timestamp,
-    ) -> Result<Vec<Member>> {
+    fn members_where(&self, f: &Filters, page: Page, now: Timestamp) -> Result<Vec<Member>> {
         let c = self.currency()?;
-        // `filter` is one of the fixed clauses above; values are bound parameters.
+        let (limit, offset) = page.bounded();
+        // Holds past their expiry count as released (SPEC §3, reads show "now").
         let sql = format!(
             "SELECT m.id, m.name, m.email, m.address, m.corporate, m.status, m.registered_at,
-                    w.balance_minor
-             FROM members m JOIN wallets w ON w.member = m.id WHERE {filter}"
+                    w.balance_minor,
+                    (SELECT COALESCE(SUM(p.amount_minor), 0) FROM payments p
+                     WHERE p.member = m.id AND p.status = 'authorized' AND p.expires_at > ?)
+             FROM members m JOIN wallets w ON w.member = m.id
+             WHERE 1 = 1{} ORDER BY m.id LIMIT ? OFFSET ?",
+            f.sql
         );
+        let mut values = vec![rusqlite::types::Value::Text(clock::to_storage(now))];
+        values.extend(f.params(&[limit, offset]));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
-            .query_map(args, |r| {
+            .query_map(rusqlite::params_from_iter(values), |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, bool>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, i64>(7)?,
+                    (
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, bool>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, i64>(7)?,
+                    ),
+                    r.get::<_, i64>(8)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
             .map(
-                |(n, name, email, address, corporate, status, at, balance)| {
+                |((n, name, email, address, corporate, status, at, balance), held)| {
                     let id = Id::new(Kind::Member, n);
-                    let held = self.active_holds_minor(id, now)?;
                     Ok(Member {
                         id: id.to_string(),
                         name,
@@ -446,21 +490,27 @@ impl Engine {
     pub fn links(&self, member: Option<&str>, page: Page) -> Result<Vec<Link>> {
         let (limit, offset) = page.bounded();
         let member = member.map(|m| self.require_member_id(m)).transpose()?;
-        let mut stmt = self.conn.prepare_cached(
+        let mut f = Filters::default();
+        f.eq("member = ?", int(member.map(|m| m.n)));
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, member, bank, account, is_primary, status, linked_at FROM bank_links
-             WHERE (?1 IS NULL OR member = ?1) ORDER BY id LIMIT ?2 OFFSET ?3",
+             WHERE 1 = 1{} ORDER BY id LIMIT ? OFFSET ?",
+            f.sql
+        ))?;
+        let rows = stmt.query_map(
+            rusqlite::params_from_iter(f.params(&[limit, offset])),
+            |r| {
+                Ok(Link {
+                    id: Id::new(Kind::Link, r.get(0)?).to_string(),
+                    member: Id::new(Kind::Member, r.get(1)?).to_string(),
+                    bank: r.get(2)?,
+                    account: r.get(3)?,
+                    primary: r.get(4)?,
+                    status: r.get(5)?,
+                    linked_at: show_time(&r.get::<_, String>(6)?),
+                })
+            },
         )?;
-        let rows = stmt.query_map(params![member.map(|m| m.n), limit, offset], |r| {
-            Ok(Link {
-                id: Id::new(Kind::Link, r.get(0)?).to_string(),
-                member: Id::new(Kind::Member, r.get(1)?).to_string(),
-                bank: r.get(2)?,
-                account: r.get(3)?,
-                primary: r.get(4)?,
-                status: r.get(5)?,
-                linked_at: show_time(&r.get::<_, String>(6)?),
-            })
-        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -511,30 +561,36 @@ impl Engine {
     fn merchants_where(&self, id: Option<i64>, page: Page) -> Result<Vec<Merchant>> {
         let c = self.currency()?;
         let (limit, offset) = page.bounded();
-        let mut stmt = self.conn.prepare_cached(
+        let mut f = Filters::default();
+        f.eq("m.id = ?", int(id));
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT m.id, m.name, m.code, m.fee_rate, m.bank, m.account, m.registered_at,
                     m.deficit_minor, m.last_settlement,
                     (SELECT COALESCE(SUM(captured_minor - refunded_minor), 0) FROM payments p
                      WHERE p.merchant = m.id AND p.settlement IS NULL AND p.status = 'captured')
-             FROM merchants m WHERE (?1 IS NULL OR m.id = ?1) ORDER BY m.id LIMIT ?2 OFFSET ?3",
+             FROM merchants m WHERE 1 = 1{} ORDER BY m.id LIMIT ? OFFSET ?",
+            f.sql
+        ))?;
+        let rows = stmt.query_map(
+            rusqlite::params_from_iter(f.params(&[limit, offset])),
+            |r| {
+                Ok(Merchant {
+                    id: Id::new(Kind::Merchant, r.get(0)?).to_string(),
+                    name: r.get(1)?,
+                    code: r.get(2)?,
+                    fee_rate: r.get(3)?,
+                    bank: r.get(4)?,
+                    account: r.get(5)?,
+                    registered_at: show_time(&r.get::<_, String>(6)?),
+                    deficit: dec(r.get(7)?, c),
+                    last_settlement: r
+                        .get::<_, Option<i64>>(8)?
+                        .map(|n| Id::new(Kind::Settlement, n).to_string()),
+                    unsettled: dec(r.get(9)?, c),
+                    currency: c,
+                })
+            },
         )?;
-        let rows = stmt.query_map(params![id, limit, offset], |r| {
-            Ok(Merchant {
-                id: Id::new(Kind::Merchant, r.get(0)?).to_string(),
-                name: r.get(1)?,
-                code: r.get(2)?,
-                fee_rate: r.get(3)?,
-                bank: r.get(4)?,
-                account: r.get(5)?,
-                registered_at: show_time(&r.get::<_, String>(6)?),
-                deficit: dec(r.get(7)?, c),
-                last_settlement: r
-                    .get::<_, Option<i64>>(8)?
-                    .map(|n| Id::new(Kind::Settlement, n).to_string()),
-                unsettled: dec(r.get(9)?, c),
-                currency: c,
-            })
-        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -625,50 +681,61 @@ impl Engine {
         let c = self.currency()?;
         let (limit, offset) = page.bounded();
         let now_text = clock::to_storage(now);
+        let mut w = Filters::default();
+        w.eq("id = ?", int(f.id));
+        w.eq("member = ?", int(f.member));
+        w.eq("merchant = ?", int(f.merchant));
+        let now_value = rusqlite::types::Value::Text(now_text.clone());
+        match f.status.as_deref() {
+            None => {}
+            Some("settled") => w.clause("settlement IS NOT NULL", vec![]),
+            Some("unsettled") => w.clause("settlement IS NULL AND status = 'captured'", vec![]),
+            Some("expired") => w.clause(
+                "(status = 'expired' OR (status = 'authorized' AND expires_at <= ?))",
+                vec![now_value.clone()],
+            ),
+            Some("authorized") => w.clause(
+                "status = 'authorized' AND expires_at > ?",
+                vec![now_value.clone()],
+            ),
+            Some(other) => w.clause(
+                "status = ?",
+                vec![rusqlite::types::Value::Text(other.into())],
+            ),
+        }
         // A hold past its expiry shows as expired even before a command records the release.
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, member, merchant, reference, amount_minor, captured_minor, refunded_minor,
                     fee_rate,
-                    CASE WHEN status = 'authorized' AND expires_at <= ?5 THEN 'expired' ELSE status END,
+                    CASE WHEN status = 'authorized' AND expires_at <= ? THEN 'expired' ELSE status END,
                     held, created_at, expires_at, captured_at, settlement
-             FROM payments
-             WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR member = ?2)
-               AND (?3 IS NULL OR merchant = ?3)
-               AND (?4 IS NULL
-                    OR (?4 = 'settled' AND settlement IS NOT NULL)
-                    OR (?4 = 'unsettled' AND settlement IS NULL AND status = 'captured')
-                    OR (?4 = 'expired' AND (status = 'expired' OR (status = 'authorized' AND expires_at <= ?5)))
-                    OR (?4 = 'authorized' AND status = 'authorized' AND expires_at > ?5)
-                    OR (?4 NOT IN ('settled', 'unsettled', 'expired', 'authorized') AND status = ?4))
-             ORDER BY id DESC LIMIT ?6 OFFSET ?7",
-        )?;
-        let rows = stmt.query_map(
-            params![
-                f.id, f.member, f.merchant, f.status, now_text, limit, offset
-            ],
-            |r| {
-                Ok(Payment {
-                    id: Id::new(Kind::Payment, r.get(0)?).to_string(),
-                    member: Id::new(Kind::Member, r.get(1)?).to_string(),
-                    merchant: Id::new(Kind::Merchant, r.get(2)?).to_string(),
-                    reference: r.get(3)?,
-                    amount: dec(r.get(4)?, c),
-                    captured: dec(r.get(5)?, c),
-                    refunded: dec(r.get(6)?, c),
-                    fee_rate: r.get(7)?,
-                    status: r.get(8)?,
-                    hold: r.get(9)?,
-                    created_at: show_time(&r.get::<_, String>(10)?),
-                    expires_at: r.get::<_, Option<String>>(11)?.map(|t| show_time(&t)),
-                    captured_at: r.get::<_, Option<String>>(12)?.map(|t| show_time(&t)),
-                    settlement: r
-                        .get::<_, Option<i64>>(13)?
-                        .map(|n| Id::new(Kind::Settlement, n).to_string()),
-                    currency: c,
-                    refunds: Vec::new(),
-                })
-            },
-        )?;
+             FROM payments WHERE 1 = 1{} ORDER BY id DESC LIMIT ? OFFSET ?",
+            w.sql
+        ))?;
+        let mut values = vec![now_value];
+        values.extend(w.params(&[limit, offset]));
+        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
+            Ok(Payment {
+                id: Id::new(Kind::Payment, r.get(0)?).to_string(),
+                member: Id::new(Kind::Member, r.get(1)?).to_string(),
+                merchant: Id::new(Kind::Merchant, r.get(2)?).to_string(),
+                reference: r.get(3)?,
+                amount: dec(r.get(4)?, c),
+                captured: dec(r.get(5)?, c),
+                refunded: dec(r.get(6)?, c),
+                fee_rate: r.get(7)?,
+                status: r.get(8)?,
+                hold: r.get(9)?,
+                created_at: show_time(&r.get::<_, String>(10)?),
+                expires_at: r.get::<_, Option<String>>(11)?.map(|t| show_time(&t)),
+                captured_at: r.get::<_, Option<String>>(12)?.map(|t| show_time(&t)),
+                settlement: r
+                    .get::<_, Option<i64>>(13)?
+                    .map(|n| Id::new(Kind::Settlement, n).to_string()),
+                currency: c,
+                refunds: Vec::new(),
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -720,34 +787,40 @@ impl Engine {
     ) -> Result<Vec<Settlement>> {
         let c = self.currency()?;
         let (limit, offset) = page.bounded();
-        let mut stmt = self.conn.prepare_cached(
+        let mut f = Filters::default();
+        f.eq("id = ?", int(id));
+        f.eq("merchant = ?", int(merchant));
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, merchant, cutoff, gross_minor, refunds_minor, fee_minor, deficit_minor,
                     payout_minor, status, firm_banking, reason, at
-             FROM settlements WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR merchant = ?2)
-             ORDER BY id DESC LIMIT ?3 OFFSET ?4",
+             FROM settlements WHERE 1 = 1{} ORDER BY id DESC LIMIT ? OFFSET ?",
+            f.sql
+        ))?;
+        let rows = stmt.query_map(
+            rusqlite::params_from_iter(f.params(&[limit, offset])),
+            |r| {
+                let payout: i64 = r.get(7)?;
+                Ok(Settlement {
+                    id: Id::new(Kind::Settlement, r.get(0)?).to_string(),
+                    merchant: Id::new(Kind::Merchant, r.get(1)?).to_string(),
+                    cutoff: show_time(&r.get::<_, String>(2)?),
+                    gross: dec(r.get(3)?, c),
+                    refunds: dec(r.get(4)?, c),
+                    fee: dec(r.get(5)?, c),
+                    deficit: dec(r.get(6)?, c),
+                    payout: dec(payout.max(0), c),
+                    carried: dec((-payout).max(0), c),
+                    status: r.get(8)?,
+                    firm_banking: r
+                        .get::<_, Option<i64>>(9)?
+                        .map(|n| Id::new(Kind::FirmBanking, n).to_string()),
+                    reason: r.get(10)?,
+                    at: show_time(&r.get::<_, String>(11)?),
+                    currency: c,
+                    payments: Vec::new(),
+                })
+            },
         )?;
-        let rows = stmt.query_map(params![id, merchant, limit, offset], |r| {
-            let payout: i64 = r.get(7)?;
-            Ok(Settlement {
-                id: Id::new(Kind::Settlement, r.get(0)?).to_string(),
-                merchant: Id::new(Kind::Merchant, r.get(1)?).to_string(),
-                cutoff: show_time(&r.get::<_, String>(2)?),
-                gross: dec(r.get(3)?, c),
-                refunds: dec(r.get(4)?, c),
-                fee: dec(r.get(5)?, c),
-                deficit: dec(r.get(6)?, c),
-                payout: dec(payout.max(0), c),
-                carried: dec((-payout).max(0), c),
-                status: r.get(8)?,
-                firm_banking: r
-                    .get::<_, Option<i64>>(9)?
-                    .map(|n| Id::new(Kind::FirmBanking, n).to_string()),
-                reason: r.get(10)?,
-                at: show_time(&r.get::<_, String>(11)?),
-                currency: c,
-                payments: Vec::new(),
-            })
-        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -768,23 +841,29 @@ impl Engine {
     fn firm_banking_where(&self, id: Option<i64>, page: Page) -> Result<Vec<FirmBanking>> {
         let c = self.currency()?;
         let (limit, offset) = page.bounded();
-        let mut stmt = self.conn.prepare_cached(
+        let mut f = Filters::default();
+        f.eq("id = ?", int(id));
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, from_bank, from_account, to_bank, to_account, amount_minor, purpose, status,
                     reason, requested_at
-             FROM firm_banking WHERE (?1 IS NULL OR id = ?1) ORDER BY id DESC LIMIT ?2 OFFSET ?3",
+             FROM firm_banking WHERE 1 = 1{} ORDER BY id DESC LIMIT ? OFFSET ?",
+            f.sql
+        ))?;
+        let rows = stmt.query_map(
+            rusqlite::params_from_iter(f.params(&[limit, offset])),
+            |r| {
+                Ok(FirmBanking {
+                    id: Id::new(Kind::FirmBanking, r.get(0)?).to_string(),
+                    from: format!("{} {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                    to: format!("{} {}", r.get::<_, String>(3)?, r.get::<_, String>(4)?),
+                    amount: dec(r.get(5)?, c),
+                    purpose: r.get(6)?,
+                    status: r.get(7)?,
+                    reason: r.get(8)?,
+                    requested_at: show_time(&r.get::<_, String>(9)?),
+                })
+            },
         )?;
-        let rows = stmt.query_map(params![id, limit, offset], |r| {
-            Ok(FirmBanking {
-                id: Id::new(Kind::FirmBanking, r.get(0)?).to_string(),
-                from: format!("{} {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),
-                to: format!("{} {}", r.get::<_, String>(3)?, r.get::<_, String>(4)?),
-                amount: dec(r.get(5)?, c),
-                purpose: r.get(6)?,
-                status: r.get(7)?,
-                reason: r.get(8)?,
-                requested_at: show_time(&r.get::<_, String>(9)?),
-            })
-        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -886,33 +965,25 @@ impl Engine {
     /// Events in log order, filtered by stream and kind, after a seq.
     pub fn events(&self, filter: &EventQuery, limit: i64) -> Result<Vec<EventRow>> {
         let limit = limit.clamp(0, MAX_PAGE);
+        let mut f = Filters::default();
+        f.clause(
+            "seq > ?",
+            vec![rusqlite::types::Value::Integer(filter.after.unwrap_or(0))],
+        );
+        f.eq("stream = ?", text(filter.stream.as_deref()));
+        f.eq("kind = ?", text(filter.kind.as_deref()));
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {} FROM events WHERE seq > ?1 AND (?2 IS NULL OR stream = ?2)
-               AND (?3 IS NULL OR kind = ?3) ORDER BY seq LIMIT ?4",
-            store::ENVELOPE_COLUMNS
+            "SELECT {} FROM events WHERE 1 = 1{} ORDER BY seq LIMIT ?",
+            store::ENVELOPE_COLUMNS,
+            f.sql
         ))?;
         let rows = stmt
             .query_map(
-                params![filter.after.unwrap_or(0), filter.stream, filter.kind, limit],
+                rusqlite::params_from_iter(f.params(&[limit])),
                 store::envelope_from_row,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|e| {
-                Ok(EventRow {
-                    payload: serde_json::from_str(&e.payload)?,
-                    seq: e.seq,
-                    stream: e.stream,
-                    version: e.version,
-                    kind: e.kind,
-                    effective_at: show_time(&e.effective_at),
-                    recorded_at: show_time(&e.recorded_at),
-                    actor: e.actor,
-                    idempotency_key: e.idempotency_key,
-                    hash: e.hash,
-                })
-            })
-            .collect()
+        rows.into_iter().map(event_row).collect()
     }
 
     /// Event count and head hash: a cheap fingerprint of the log.
@@ -959,6 +1030,21 @@ pub struct EventQuery {
     pub stream: Option<String>,
     pub kind: Option<String>,
     pub after: Option<i64>,
+}
+
+fn event_row(e: Envelope) -> Result<EventRow> {
+    Ok(EventRow {
+        payload: serde_json::from_str(&e.payload)?,
+        seq: e.seq,
+        stream: e.stream,
+        version: e.version,
+        kind: e.kind,
+        effective_at: show_time(&e.effective_at),
+        recorded_at: show_time(&e.recorded_at),
+        actor: e.actor,
+        idempotency_key: e.idempotency_key,
+        hash: e.hash,
+    })
 }
 
 /// Digest of every projection row: equal digests mean equal read models. The store's random id
@@ -1089,37 +1175,21 @@ impl Engine {
         limit: i64,
     ) -> Result<Vec<EventRow>> {
         let limit = limit.clamp(0, MAX_PAGE);
+        let mut f = Filters::default();
+        f.eq("seq < ?", int(before));
+        f.eq("stream = ?", text(filter.stream.as_deref()));
+        f.eq("kind = ?", text(filter.kind.as_deref()));
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {} FROM events WHERE seq < ?1 AND (?2 IS NULL OR stream = ?2)
-               AND (?3 IS NULL OR kind = ?3) ORDER BY seq DESC LIMIT ?4",
-            store::ENVELOPE_COLUMNS
+            "SELECT {} FROM events WHERE 1 = 1{} ORDER BY seq DESC LIMIT ?",
+            store::ENVELOPE_COLUMNS,
+            f.sql
         ))?;
         let rows = stmt
             .query_map(
-                params![
-                    before.unwrap_or(i64::MAX),
-                    filter.stream,
-                    filter.kind,
-                    limit
-                ],
+                rusqlite::params_from_iter(f.params(&[limit])),
                 store::envelope_from_row,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|e| {
-                Ok(EventRow {
-                    payload: serde_json::from_str(&e.payload)?,
-                    seq: e.seq,
-                    stream: e.stream,
-                    version: e.version,
-                    kind: e.kind,
-                    effective_at: show_time(&e.effective_at),
-                    recorded_at: show_time(&e.recorded_at),
-                    actor: e.actor,
-                    idempotency_key: e.idempotency_key,
-                    hash: e.hash,
-                })
-            })
-            .collect()
+        rows.into_iter().map(event_row).collect()
     }
 }

@@ -7,18 +7,29 @@
 
 #[path = "cli/as_of.rs"]
 mod as_of;
+#[path = "cli/backup.rs"]
+mod backup;
 #[path = "cli/common.rs"]
 mod common;
-
 #[path = "cli/concurrency.rs"]
 mod concurrency;
+#[path = "cli/console.rs"]
+mod console;
+#[path = "cli/crash.rs"]
+mod crash;
 #[path = "cli/exit_codes.rs"]
 mod exit_codes;
+#[path = "cli/export.rs"]
+mod export;
 #[path = "cli/idempotency.rs"]
 mod idempotency;
+#[path = "cli/import.rs"]
+mod import;
 #[path = "cli/rebuild.rs"]
 mod rebuild;
 #[path = "cli/sample.rs"]
 mod sample;
 #[path = "cli/tamper.rs"]
 mod tamper;
+#[path = "cli/touches.rs"]
+mod touches;

@@ -196,6 +196,7 @@ CREATE INDEX payments_by_member ON payments (member, id);
 CREATE INDEX payments_unsettled ON payments (merchant, captured_at)
     WHERE settlement IS NULL AND status = 'captured';
 CREATE INDEX payments_open_holds ON payments (expires_at, id) WHERE status = 'authorized';
+CREATE INDEX payments_holds_by_member ON payments (member) WHERE status = 'authorized';
 CREATE TABLE refunds (
     id               INTEGER PRIMARY KEY,
     payment          INTEGER NOT NULL,
