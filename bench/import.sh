@@ -20,7 +20,7 @@ measure() { # $1 workload file → prints "ops_per_sec peak_rss_kb"
   /usr/bin/time -f '%M' -o "$work/rss" "$payctl" --db "$work/store.db" --json import "$1" \
     > "$work/summary.json" || [ $? -eq 3 ]
   ops=$(sed -E 's/.*"ops_per_sec":([0-9]+).*/\1/' "$work/summary.json")
-  echo "$ops $(cat "$work/rss")"
+  echo "$ops $(tail -n 1 "$work/rss")"  # GNU time adds a line when the exit code is not 0
 }
 
 for size in 100000 1000000; do

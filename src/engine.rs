@@ -92,6 +92,9 @@ struct TxState {
     settings: Option<Settings>,
     head: store::Head,
     head_at_begin: store::Head,
+    /// No authorized hold expires before this (storage time); `None`: there is no hold. Lets
+    /// most commands skip the search for expired holds.
+    hold_horizon: Option<String>,
 }
 
 impl Engine {
@@ -196,6 +199,7 @@ impl Engine {
                 settings: Settings::load(&self.conn)?,
                 head_at_begin: head.clone(),
                 head,
+                hold_horizon: earliest_hold_expiry(&self.conn)?,
             })
         })();
         match state {
@@ -346,7 +350,13 @@ impl Engine {
         };
         // Holds past their expiry are released as of this command's time, before it decides; a
         // savepoint (only then: it costs a page copy per page touched) lets a refusal undo them.
-        let expired = expired_holds(conn, settings, at)?;
+        let horizon_before = self.tx_state()?.hold_horizon.clone();
+        let due = horizon_before.as_ref().is_some_and(|h| at_text >= *h);
+        let expired = if due {
+            expired_holds(conn, settings, at)?
+        } else {
+            Vec::new()
+        };
         if !expired.is_empty() {
             run(conn, "SAVEPOINT release_holds")?;
         }
@@ -396,7 +406,20 @@ impl Engine {
                 last_seq
             ])?;
         }
-        self.tx_state_mut()?.head = head;
+        let horizon = if decision.events.is_empty() && decision.outcome.is_err() {
+            horizon_before // refused: every hold is as it was
+        } else if due {
+            earliest_hold_expiry(conn)?
+        } else {
+            let new_holds = decision.events.iter().filter_map(|e| match e {
+                Event::PaymentAuthorized { expires_at, .. } => Some(clock::to_storage(*expires_at)),
+                _ => None,
+            });
+            new_holds.chain(horizon_before).min()
+        };
+        let tx = self.tx_state_mut()?;
+        tx.head = head;
+        tx.hold_horizon = horizon;
         Ok(Outcome {
             result: decision.outcome,
             replayed: false,
@@ -543,6 +566,13 @@ fn new_store_id(at: Timestamp) -> String {
         .unwrap_or_default();
     h.update(nanos.to_be_bytes());
     store::hex(&h.finalize())[..32].to_string()
+}
+
+/// The earliest expiry of an authorized hold (one step down the partial index).
+fn earliest_hold_expiry(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT MIN(expires_at) FROM payments WHERE status = 'authorized'")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// `HoldExpired` for every hold whose expiry is at or before `at`.

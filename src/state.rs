@@ -174,21 +174,27 @@ impl SimAccounts for SqlState<'_> {
 
 impl StateView for SqlState<'_> {
     fn member(&self, reference: &str) -> Result<Option<MemberView>> {
-        let Some(id) = member_id(self.conn, reference)? else {
-            return Ok(None);
-        };
-        Ok(self
-            .conn
-            .prepare_cached("SELECT name, email, status FROM members WHERE id = ?1")?
-            .query_row([id.n], |r| {
-                Ok(MemberView {
-                    id,
-                    name: r.get(0)?,
-                    email: r.get(1)?,
-                    active: r.get::<_, String>(2)? == "active",
-                })
+        // One lookup, by id or by email: this runs for nearly every command.
+        let row = |r: &Row<'_>| {
+            Ok(MemberView {
+                id: Id::new(Kind::Member, r.get(0)?),
+                name: r.get(1)?,
+                email: r.get(2)?,
+                active: r.get::<_, String>(3)? == "active",
             })
-            .optional()?)
+        };
+        Ok(match Id::parse_kind(reference, Kind::Member) {
+            Some(id) => self
+                .conn
+                .prepare_cached("SELECT id, name, email, status FROM members WHERE id = ?1")?
+                .query_row([id.n], row)
+                .optional()?,
+            None => self
+                .conn
+                .prepare_cached("SELECT id, name, email, status FROM members WHERE email_key = ?1")?
+                .query_row([reference.trim().to_lowercase()], row)
+                .optional()?,
+        })
     }
 
     fn email_taken(&self, email: &str) -> Result<bool> {
@@ -242,17 +248,25 @@ impl StateView for SqlState<'_> {
     }
 
     fn merchant(&self, reference: &str) -> Result<Option<MerchantView>> {
-        let Some(id) = merchant_id(self.conn, reference)? else {
-            return Ok(None);
+        let found = match Id::parse_kind(reference, Kind::Merchant) {
+            Some(id) => self
+                .conn
+                .prepare_cached(
+                    "SELECT id, code, fee_rate, bank, account, deficit_minor FROM merchants
+                     WHERE id = ?1",
+                )?
+                .query_row([id.n], merchant_row)
+                .optional()?,
+            None => self
+                .conn
+                .prepare_cached(
+                    "SELECT id, code, fee_rate, bank, account, deficit_minor FROM merchants
+                     WHERE code_key = ?1",
+                )?
+                .query_row([reference.to_lowercase()], merchant_row)
+                .optional()?,
         };
-        self.conn
-            .prepare_cached(
-                "SELECT id, code, fee_rate, bank, account, deficit_minor FROM merchants WHERE id = ?1",
-            )?
-            .query_row([id.n], merchant_row)
-            .optional()?
-            .map(merchant_view)
-            .transpose()
+        found.map(merchant_view).transpose()
     }
 
     fn code_taken(&self, code: &str) -> Result<bool> {
@@ -263,17 +277,23 @@ impl StateView for SqlState<'_> {
     }
 
     fn payment(&self, reference: &str) -> Result<Option<PaymentView>> {
-        let Some(id) = payment_id(self.conn, reference)? else {
-            return Ok(None);
+        let found = match Id::parse_kind(reference, Kind::Payment) {
+            Some(id) => self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT {PAYMENT_COLUMNS} FROM payments WHERE id = ?1"
+                ))?
+                .query_row([id.n], payment_row)
+                .optional()?,
+            None => self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT {PAYMENT_COLUMNS} FROM payments WHERE reference = ?1"
+                ))?
+                .query_row([reference], payment_row)
+                .optional()?,
         };
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT {PAYMENT_COLUMNS} FROM payments WHERE id = ?1"
-            ))?
-            .query_row([id.n], payment_row)
-            .optional()?
-            .map(payment_view)
-            .transpose()
+        found.map(payment_view).transpose()
     }
 
     fn reference_taken(&self, reference: &str) -> Result<bool> {

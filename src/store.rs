@@ -96,7 +96,7 @@ fn configure(conn: &Connection, busy_timeout: Duration) -> Result<()> {
     }
     conn.execute_batch(
         "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;
-         PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768;",
+         PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
     )?;
     Ok(())
 }
