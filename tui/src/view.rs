@@ -5,8 +5,8 @@ use ratatui::layout::{Alignment, Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Bar, BarChart, BarGroup, Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Tabs,
-    Wrap,
+    Bar, BarChart, BarGroup, Block, Borders, Cell, Clear, Paragraph, Row, Sparkline, Table,
+    TableState, Tabs, Wrap,
 };
 
 use crate::app::{App, Detail, Screen};
@@ -100,7 +100,7 @@ fn dashboard(app: &App, frame: &mut Frame, area: Rect) {
     let c = app.currency;
     let rows = Layout::default()
         .direction(Direction::Vertical)
-        .constraints([Constraint::Length(9), Constraint::Min(4)])
+        .constraints([Constraint::Length(12), Constraint::Min(4)])
         .split(area);
     let top = Layout::default()
         .direction(Direction::Horizontal)
@@ -155,6 +155,10 @@ fn dashboard(app: &App, frame: &mut Frame, area: Rect) {
                 .label(Line::from(day.get(8..10).unwrap_or(day).to_string()))
         })
         .collect();
+    let chart = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Min(4), Constraint::Length(3)])
+        .split(top[2]);
     frame.render_widget(
         BarChart::default()
             .block(block("Payments per day"))
@@ -162,7 +166,21 @@ fn dashboard(app: &App, frame: &mut Frame, area: Rect) {
             .bar_width(3)
             .bar_gap(1)
             .bar_style(Style::default().fg(ACCENT)),
-        top[2],
+        chart[0],
+    );
+    // Volume per day, same days, as a sparkline; the title carries the latest day's figure.
+    let volumes: Vec<u64> = d
+        .daily
+        .iter()
+        .map(|(_, _, v)| u64::try_from(v.trunc().mantissa()).unwrap_or(0))
+        .collect();
+    let last = d.daily.last().map(|(_, _, v)| money(*v, c)).unwrap_or_default();
+    frame.render_widget(
+        Sparkline::default()
+            .block(block(&format!("Volume · last day {last}")))
+            .data(&volumes)
+            .style(Style::default().fg(Color::Green)),
+        chart[1],
     );
     let ev: Vec<Row> = app
         .recent_events
