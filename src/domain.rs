@@ -412,7 +412,7 @@ pub fn validate_name(field: &str, name: &str) -> Result<String> {
     Ok(trimmed.to_string())
 }
 
-/// The three firm-banking events for one transfer, and whether the bank accepted it.
+/// The firm-banking event for one transfer, and whether the bank accepted it.
 pub fn firm_banking(
     env: &mut Env<'_>,
     state: &dyn StateView,
@@ -423,21 +423,24 @@ pub fn firm_banking(
 ) -> Result<(Id, Result<(), String>)> {
     let (from, to, amount) = transfer;
     let request = env.next_id(state, Kind::FirmBanking)?;
-    events.push(Event::FirmBankingRequested {
-        request,
-        from: from.clone(),
-        to: to.clone(),
-        amount,
-        purpose,
-    });
     let result = banks.transfer(from, to, env.minor(amount))?;
-    match &result {
-        Ok(()) => events.push(Event::FirmBankingCompleted { request }),
-        Err(reason) => events.push(Event::FirmBankingFailed {
+    events.push(match &result {
+        Ok(()) => Event::FirmBankingCompleted {
             request,
+            from: from.clone(),
+            to: to.clone(),
+            amount,
+            purpose,
+        },
+        Err(reason) => Event::FirmBankingFailed {
+            request,
+            from: from.clone(),
+            to: to.clone(),
+            amount,
+            purpose,
             reason: reason.clone(),
-        }),
-    }
+        },
+    });
     Ok((request, result))
 }
 

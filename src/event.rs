@@ -101,7 +101,10 @@ pub enum Event {
         balance: Option<Amount>,
         closed: Option<bool>,
     },
-    FirmBankingRequested {
+    /// A firm-banking request and the gateway's answer, recorded together: the built-in gateway
+    /// answers within the command's transaction, so "requested" is never a durable state alone.
+    /// (A remote gateway would add a request event committed before the call.)
+    FirmBankingCompleted {
         request: Id,
         from: BankAccount,
         to: BankAccount,
@@ -109,11 +112,12 @@ pub enum Event {
         /// The platform object this transfer serves: `rch_1`, `wdr_2`, `rem_3`, `stl_4`.
         purpose: Id,
     },
-    FirmBankingCompleted {
-        request: Id,
-    },
     FirmBankingFailed {
         request: Id,
+        from: BankAccount,
+        to: BankAccount,
+        amount: Amount,
+        purpose: Id,
         reason: String,
     },
     RechargeCompleted {
@@ -244,7 +248,6 @@ impl Event {
             Event::BankAccountLinked { .. } => "BankAccountLinked",
             Event::BankAccountUnlinked { .. } => "BankAccountUnlinked",
             Event::BankSimConfigured { .. } => "BankSimConfigured",
-            Event::FirmBankingRequested { .. } => "FirmBankingRequested",
             Event::FirmBankingCompleted { .. } => "FirmBankingCompleted",
             Event::FirmBankingFailed { .. } => "FirmBankingFailed",
             Event::RechargeCompleted { .. } => "RechargeCompleted",
@@ -286,8 +289,7 @@ impl Event {
             Event::BankAccountLinked { link, .. } | Event::BankAccountUnlinked { link, .. } => {
                 entity(link)
             }
-            Event::FirmBankingRequested { request, .. }
-            | Event::FirmBankingCompleted { request }
+            Event::FirmBankingCompleted { request, .. }
             | Event::FirmBankingFailed { request, .. } => entity(request),
             Event::RechargeCompleted { member, .. }
             | Event::RechargeFailed { member, .. }

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{ApplyContext, one_row};
+use super::ApplyContext;
 use crate::error::Result;
 use crate::event::{BankAccount, Event};
 
@@ -32,17 +32,34 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
                 .execute(params![account.bank, account.account, c])?;
             }
         }
-        Event::FirmBankingRequested {
+        Event::FirmBankingCompleted {
             request,
             from,
             to,
             amount,
             purpose,
+        }
+        | Event::FirmBankingFailed {
+            request,
+            from,
+            to,
+            amount,
+            purpose,
+            ..
         } => {
+            let reason = match event {
+                Event::FirmBankingFailed { reason, .. } => Some(reason.as_str()),
+                _ => None,
+            };
+            let status = if reason.is_some() {
+                "failed"
+            } else {
+                "completed"
+            };
             conn.prepare_cached(
                 "INSERT INTO firm_banking (id, from_bank, from_account, to_bank, to_account,
                                            amount_minor, purpose, status, reason, requested_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'requested', NULL, ?8)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 request.n,
@@ -52,43 +69,15 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
                 to.account,
                 cx.minor(amount),
                 purpose.to_string(),
+                status,
+                reason,
                 cx.at()
             ])?;
-        }
-        Event::FirmBankingCompleted { request } => {
-            let n = conn
-                .prepare_cached("UPDATE firm_banking SET status = 'completed' WHERE id = ?1")?
-                .execute([request.n])?;
-            one_row(n, "firm-banking request", cx.env)?;
-            // Money left one simulated account and reached another.
-            let (from, to, amount): (BankAccount, BankAccount, i64) = conn
-                .prepare_cached(
-                    "SELECT from_bank, from_account, to_bank, to_account, amount_minor
-                     FROM firm_banking WHERE id = ?1",
-                )?
-                .query_row([request.n], |r| {
-                    Ok((
-                        BankAccount {
-                            bank: r.get(0)?,
-                            account: r.get(1)?,
-                        },
-                        BankAccount {
-                            bank: r.get(2)?,
-                            account: r.get(3)?,
-                        },
-                        r.get(4)?,
-                    ))
-                })?;
-            move_sim_balance(conn, &from, -amount)?;
-            move_sim_balance(conn, &to, amount)?;
-        }
-        Event::FirmBankingFailed { request, reason } => {
-            let n = conn
-                .prepare_cached(
-                    "UPDATE firm_banking SET status = 'failed', reason = ?2 WHERE id = ?1",
-                )?
-                .execute(params![request.n, reason])?;
-            one_row(n, "firm-banking request", cx.env)?;
+            if reason.is_none() {
+                // Money left one simulated account and reached another.
+                move_sim_balance(conn, from, -cx.minor(amount))?;
+                move_sim_balance(conn, to, cx.minor(amount))?;
+            }
         }
         _ => {}
     }

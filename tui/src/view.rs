@@ -174,7 +174,11 @@ fn dashboard(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|(_, _, v)| u64::try_from(v.trunc().mantissa()).unwrap_or(0))
         .collect();
-    let last = d.daily.last().map(|(_, _, v)| money(*v, c)).unwrap_or_default();
+    let last = d
+        .daily
+        .last()
+        .map(|(_, _, v)| money(*v, c))
+        .unwrap_or_default();
     frame.render_widget(
         Sparkline::default()
             .block(block(&format!("Volume · last day {last}")))

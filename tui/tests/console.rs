@@ -88,7 +88,7 @@ fn detail_panes_show_what_the_selection_is_made_of() {
     keys(&mut app, &[Input::Char('6'), Input::Enter]);
     let screen = draw(&app);
     for needle in [
-        "Event 34",
+        "Event 29",
         "MemberDeactivated",
         "member-mem_2 v2",
         "recorded",
