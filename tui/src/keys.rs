@@ -88,3 +88,63 @@ pub fn help(screen: crate::app::Screen) -> Vec<(&'static str, &'static str)> {
     });
     keys
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEventState;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers, kind: KeyEventKind) -> KeyEvent {
+        KeyEvent {
+            code,
+            modifiers,
+            kind,
+            state: KeyEventState::NONE,
+        }
+    }
+
+    #[test]
+    fn key_events_become_inputs() {
+        let press = |c| key(c, KeyModifiers::NONE, KeyEventKind::Press);
+        assert_eq!(
+            translate(&press(KeyCode::Char('j'))),
+            Some(Input::Char('j'))
+        );
+        assert_eq!(translate(&press(KeyCode::BackTab)), Some(Input::BackTab));
+        assert_eq!(translate(&press(KeyCode::Enter)), Some(Input::Enter));
+        assert_eq!(
+            translate(&key(
+                KeyCode::Char('c'),
+                KeyModifiers::CONTROL,
+                KeyEventKind::Press
+            )),
+            Some(Input::Interrupt)
+        );
+        assert_eq!(
+            translate(&key(
+                KeyCode::Char('x'),
+                KeyModifiers::CONTROL,
+                KeyEventKind::Press
+            )),
+            None
+        );
+        assert_eq!(
+            translate(&key(
+                KeyCode::Char('j'),
+                KeyModifiers::NONE,
+                KeyEventKind::Release
+            )),
+            None
+        );
+        assert_eq!(translate(&press(KeyCode::F(5))), None);
+    }
+
+    #[test]
+    fn every_screen_has_help_with_the_global_keys() {
+        for screen in crate::app::Screen::ALL {
+            let keys = help(screen);
+            assert!(keys.iter().any(|(k, _)| *k == "?"), "{screen:?}");
+            assert!(keys.iter().any(|(k, _)| k.contains("Tab")), "{screen:?}");
+        }
+    }
+}
