@@ -222,10 +222,14 @@ fn check_invariants(conn: &Connection, problems: &mut Vec<String>) -> Result<()>
             "invariant 1: account balances sum to {total} minor units, not 0"
         ));
     }
+    // One grouped pass over the postings (no per-account subquery: postings have no account
+    // index, and a correlated sum would scan them once per account).
     let drift = scalar(
         conn,
-        "SELECT COUNT(*) FROM ledger_balances b WHERE b.balance_minor <>
-           (SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_postings p WHERE p.account = b.account)",
+        "SELECT COUNT(*) FROM ledger_balances b
+           LEFT JOIN (SELECT account, SUM(amount_minor) AS total FROM ledger_postings
+                      GROUP BY account) p ON p.account = b.account
+         WHERE b.balance_minor <> COALESCE(p.total, 0)",
     )?;
     if drift > 0 {
         problems.push(format!(
