@@ -82,6 +82,8 @@ fn verify_snapshot(conn: &Connection) -> Result<VerifyReport> {
     let mut tables_compared = 0;
     if problems.is_empty() {
         let replayed = store::open_in_memory()?;
+        // A scratch copy: no journal, and the whole replay is one transaction.
+        replayed.execute_batch("PRAGMA journal_mode=OFF; BEGIN")?;
         match replay(conn, &replayed) {
             Ok(_) => {
                 tables_compared = compare_projections(conn, &replayed, &mut problems)?;
