@@ -964,22 +964,32 @@ impl Engine {
 
     /// Events in log order, filtered by stream and kind, after a seq.
     pub fn events(&self, filter: &EventQuery, limit: i64) -> Result<Vec<EventRow>> {
-        let limit = limit.clamp(0, MAX_PAGE);
         let mut f = Filters::default();
         f.clause(
             "seq > ?",
             vec![rusqlite::types::Value::Integer(filter.after.unwrap_or(0))],
         );
+        self.event_rows(f, filter, "ORDER BY seq", limit)
+    }
+
+    /// Events matching `f` and the stream/kind of `filter`, in `order`, at most `limit`.
+    fn event_rows(
+        &self,
+        mut f: Filters,
+        filter: &EventQuery,
+        order: &'static str,
+        limit: i64,
+    ) -> Result<Vec<EventRow>> {
         f.eq("stream = ?", text(filter.stream.as_deref()));
         f.eq("kind = ?", text(filter.kind.as_deref()));
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {} FROM events WHERE 1 = 1{} ORDER BY seq LIMIT ?",
+            "SELECT {} FROM events WHERE 1 = 1{} {order} LIMIT ?",
             store::ENVELOPE_COLUMNS,
             f.sql
         ))?;
         let rows = stmt
             .query_map(
-                rusqlite::params_from_iter(f.params(&[limit])),
+                rusqlite::params_from_iter(f.params(&[limit.clamp(0, MAX_PAGE)])),
                 store::envelope_from_row,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -1174,22 +1184,8 @@ impl Engine {
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<EventRow>> {
-        let limit = limit.clamp(0, MAX_PAGE);
         let mut f = Filters::default();
         f.eq("seq < ?", int(before));
-        f.eq("stream = ?", text(filter.stream.as_deref()));
-        f.eq("kind = ?", text(filter.kind.as_deref()));
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {} FROM events WHERE 1 = 1{} ORDER BY seq DESC LIMIT ?",
-            store::ENVELOPE_COLUMNS,
-            f.sql
-        ))?;
-        let rows = stmt
-            .query_map(
-                rusqlite::params_from_iter(f.params(&[limit])),
-                store::envelope_from_row,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter().map(event_row).collect()
+        self.event_rows(f, filter, "ORDER BY seq DESC", limit)
     }
 }

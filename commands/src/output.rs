@@ -134,43 +134,10 @@ impl Output {
 
 /// Control characters (ESC, BEL, CR, …) shown as escapes instead of acting on the terminal.
 pub fn escape(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    payctl_tui::text::clean(text)
 }
 
 /// `47000` → `47,000 KRW`; `-1234.5` (USD) → `-1,234.50 USD`.
 pub fn money(amount: Decimal, currency: Currency) -> String {
-    let scale = currency.minor_units();
-    let mut a = amount;
-    a.rescale(scale);
-    let text = a.to_string();
-    let (sign, rest) = match text.strip_prefix('-') {
-        Some(r) => ("-", r),
-        None => ("", text.as_str()),
-    };
-    let (int_part, frac) = match rest.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (rest, None),
-    };
-    let mut grouped = String::new();
-    for (i, ch) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f} {currency}"),
-        None => format!("{sign}{grouped} {currency}"),
-    }
+    payctl_tui::text::money(amount, currency)
 }
