@@ -267,3 +267,23 @@ fn an_empty_store_offers_the_demo_data_set_and_loads_it() {
     );
     assert_eq!(app.dashboard.members, 40);
 }
+
+#[test]
+fn every_screen_draws_at_any_terminal_size_without_panicking() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    for (w, h) in [(1, 1), (10, 4), (40, 10), (80, 24), (250, 70)] {
+        for screen in ['1', '2', '3', '4', '5', '6'] {
+            keys(&mut app, &[Input::Char(screen), Input::Enter]);
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+            terminal.draw(|f| view::render(&app, f)).expect("draw");
+            keys(&mut app, &[Input::Char('?')]);
+            terminal.draw(|f| view::render(&app, f)).expect("draw help");
+            keys(&mut app, &[Input::Esc, Input::Esc]);
+        }
+        keys(&mut app, &[Input::Char('2'), Input::Char('c')]);
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        terminal.draw(|f| view::render(&app, f)).expect("draw form");
+        keys(&mut app, &[Input::Esc]);
+    }
+}
