@@ -538,11 +538,13 @@ fn default_settings(options: &InitOptions, store_id: &str) -> Result<Settings> {
             .map_err(|e| Error::new(ErrorCode::InvalidInput, format!("auto-recharge-unit: {e}")))?,
         None => Amount::new(rust_decimal::Decimal::from(10_000), currency)?,
     };
-    if options.hold_expiry_secs <= 0 {
+    /// Ten years: beyond that a "hold" is not a hold, and times would overflow.
+    const MAX_HOLD_EXPIRY_SECS: i64 = 10 * 366 * 24 * 3600;
+    if options.hold_expiry_secs <= 0 || options.hold_expiry_secs > MAX_HOLD_EXPIRY_SECS {
         return Err(Error::invalid(
             "hold-expiry",
-            &options.hold_expiry_secs.to_string(),
-            "must be positive",
+            &format!("{}s", options.hold_expiry_secs),
+            "must be more than 0 and at most 10 years",
         ));
     }
     domain::validate_bank_account(&options.house.bank, &options.house.account)?;

@@ -85,3 +85,18 @@ fn a_newer_schema_is_refused() {
     assert_eq!(err.code, ErrorCode::SchemaTooNew);
     assert_eq!(err.code.exit_code(), 6);
 }
+
+#[test]
+fn a_hold_expiry_beyond_ten_years_is_refused_at_init() {
+    let mut engine = Engine::in_memory().expect("engine");
+    let options = payctl_core::InitOptions {
+        hold_expiry_secs: 11 * 366 * 24 * 3600,
+        ..payctl_core::InitOptions::default()
+    };
+    let err = engine.init(&options, &ctx()).err().expect("must fail");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(
+        engine.settings().expect("settings").is_none(),
+        "nothing recorded"
+    );
+}

@@ -127,7 +127,9 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             let payment = env.next_id(state, Kind::Payment)?;
             let status;
             if *hold {
-                let expires_at = env.at + Duration::seconds(env.settings.hold_expiry_secs);
+                let expires_at = Duration::try_seconds(env.settings.hold_expiry_secs)
+                    .and_then(|d| env.at.checked_add_signed(d))
+                    .ok_or_else(|| Error::internal("hold expiry out of range"))?;
                 status = "authorized";
                 events.push(Event::PaymentAuthorized {
                     payment,
