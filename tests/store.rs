@@ -93,7 +93,7 @@ fn a_hold_expiry_beyond_ten_years_is_refused_at_init() {
         hold_expiry_secs: 11 * 366 * 24 * 3600,
         ..payctl_core::InitOptions::default()
     };
-    let err = engine.init(&options, &ctx()).err().expect("must fail");
+    let err = engine.init(&options, &ctx()).expect_err("must fail");
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(
         engine.settings().expect("settings").is_none(),
