@@ -17,6 +17,8 @@ mod concurrency;
 mod console;
 #[path = "cli/crash.rs"]
 mod crash;
+#[path = "cli/double_spend.rs"]
+mod double_spend;
 #[path = "cli/exit_codes.rs"]
 mod exit_codes;
 #[path = "cli/export.rs"]

@@ -125,3 +125,78 @@ fn edited_event_time_fails_verify() {
     assert_eq!(error_code(&v), "verify_failed");
     assert!(error_message(&v).contains(&format!("event {seq}")), "{v}");
 }
+
+/// Runs `sql` on a fresh copy of the sample store and expects `verify` to fail; returns its
+/// message.
+fn tampered(sql: &str) -> String {
+    let store = Store::sample();
+    store.sql(sql);
+    let (code, v) = store.json(&["verify"]);
+    assert_eq!(code, 6, "verify must catch: {sql}\n{v}");
+    assert_eq!(error_code(&v), "verify_failed");
+    error_message(&v).to_string()
+}
+
+const NO_TRIGGERS: &str = "DROP TRIGGER events_refuse_update; DROP TRIGGER events_refuse_delete; ";
+
+#[test]
+fn reordered_events_fail_verify() {
+    // Swap the payloads (and kinds, streams) of events 5 and 6 through a spare seq.
+    let msg = tampered(&format!(
+        "{NO_TRIGGERS}
+         UPDATE events SET seq = 1000000 WHERE seq = 5;
+         UPDATE events SET seq = 5 WHERE seq = 6;
+         UPDATE events SET seq = 6 WHERE seq = 1000000;"
+    ));
+    assert!(msg.contains("event 5"), "{msg}");
+}
+
+#[test]
+fn a_changed_hash_fails_verify() {
+    let msg = tampered(&format!(
+        "{NO_TRIGGERS} UPDATE events SET hash = '{}' WHERE seq = 7;",
+        "0".repeat(64)
+    ));
+    assert!(msg.contains("event 7"), "{msg}");
+}
+
+#[test]
+fn an_appended_event_with_a_borrowed_hash_fails_verify() {
+    // A forged event after the triggers are dropped: its hash is copied from a real event, so the
+    // chain breaks at it, and the recorded head no longer matches either.
+    let msg = tampered(&format!(
+        "{NO_TRIGGERS}
+         INSERT INTO events (seq, stream, version, kind, schema, payload, recorded_at,
+                             effective_at, actor, idempotency_key, hash)
+         SELECT (SELECT MAX(seq) FROM events) + 1, 'wallet-mem_1', 99, 'RechargeCompleted', 1, payload, recorded_at,
+                effective_at, actor, NULL, (SELECT hash FROM events WHERE seq = 3)
+         FROM events WHERE seq = (SELECT seq FROM events WHERE kind = 'RechargeCompleted' LIMIT 1);"
+    ));
+    assert!(
+        msg.contains("hash does not match") || msg.contains("head"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_projection_amount_edited_fails_verify() {
+    let msg = tampered(
+        "UPDATE ledger_balances SET balance_minor = balance_minor + 1 WHERE account = 'income:fees';",
+    );
+    assert!(
+        msg.contains("ledger_balances") || msg.contains("invariant 1"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn an_idempotency_record_deleted_or_pointed_elsewhere_fails_verify() {
+    let msg = tampered("DELETE FROM idempotency WHERE key = 's-8';");
+    assert!(msg.contains("invariant 5"), "{msg}");
+    let msg = tampered(
+        "UPDATE idempotency SET first_seq = (SELECT first_seq FROM idempotency WHERE key = 's-9'),
+                                last_seq = (SELECT last_seq FROM idempotency WHERE key = 's-9')
+         WHERE key = 's-8';",
+    );
+    assert!(msg.contains("invariant 5"), "{msg}");
+}
