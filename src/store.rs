@@ -27,6 +27,7 @@ pub enum OpenMode {
 /// Opens (or creates) the store file, sets the pragmas and migrates the schema.
 /// Returns the connection and whether the file was created by this call.
 pub fn open(path: &Path, mode: OpenMode, busy_timeout: Duration) -> Result<(Connection, bool)> {
+    refuse_unsafe_path(path)?;
     let exists = path.exists();
     if !exists && mode == OpenMode::MustExist {
         return Err(Error::new(
@@ -47,6 +48,41 @@ pub fn open(path: &Path, mode: OpenMode, busy_timeout: Duration) -> Result<(Conn
     configure(&conn, busy_timeout)?;
     migrate(&conn)?;
     Ok((conn, !exists))
+}
+
+/// A store behind a symbolic link (which could be swapped to point at another file) or writable
+/// by everyone (anyone could rewrite the books) is refused, naming the path.
+fn refuse_unsafe_path(path: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(()); // missing: created private below
+    };
+    let shown = path.display().to_string();
+    if meta.file_type().is_symlink() {
+        return Err(Error::invalid(
+            "db",
+            &shown,
+            "is a symbolic link; point --db at the real file",
+        ));
+    }
+    if meta.is_dir() {
+        return Err(Error::invalid(
+            "db",
+            &shown,
+            "is a directory, not a store file",
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o002 != 0 {
+            return Err(Error::invalid(
+                "db",
+                &shown,
+                "is writable by everyone; make it private first (chmod 600)",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// An in-memory store with the current schema: the target of `verify`'s replay.

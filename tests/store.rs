@@ -100,3 +100,34 @@ fn a_hold_expiry_beyond_ten_years_is_refused_at_init() {
         "nothing recorded"
     );
 }
+
+#[test]
+fn a_symlinked_world_writable_or_directory_store_path_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let real = dir.path().join("real.db");
+    drop(Engine::open(&real, OpenMode::CreateIfMissing).expect("create"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let link = dir.path().join("link.db");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        let err = Engine::open(&link, OpenMode::MustExist)
+            .err()
+            .expect("refused");
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+        assert!(err.message.contains("symbolic link"), "{}", err.message);
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+        let err = Engine::open(&real, OpenMode::MustExist)
+            .err()
+            .expect("refused");
+        assert!(
+            err.message.contains("writable by everyone"),
+            "{}",
+            err.message
+        );
+    }
+    let err = Engine::open(dir.path(), OpenMode::CreateIfMissing)
+        .err()
+        .expect("refused");
+    assert!(err.message.contains("directory"), "{}", err.message);
+}
