@@ -9,6 +9,8 @@
 mod as_of;
 #[path = "cli/backup.rs"]
 mod backup;
+#[path = "cli/bad_input.rs"]
+mod bad_input;
 #[path = "cli/common.rs"]
 mod common;
 #[path = "cli/concurrency.rs"]
