@@ -37,3 +37,5 @@ mod sample;
 mod tamper;
 #[path = "cli/touches.rs"]
 mod touches;
+#[path = "cli/writers.rs"]
+mod writers;
