@@ -109,6 +109,11 @@ impl Done {
 pub fn execute(app: &App, command: &Command, w: &WriteArgs) -> Result<Done, Failure> {
     let mut engine = open_write(app)?;
     let outcome = engine.execute(command, &context(app, w))?;
+    // Crash drill: the command is committed, the process dies before saying so. A retry with the
+    // same key must answer the committed outcome.
+    if std::env::var("PAYCTL_FAILPOINT").is_ok_and(|f| f == "after_commit") {
+        std::process::exit(137); // as if killed: no output, no cleanup
+    }
     match outcome.result {
         Ok(applied) => Ok(Done {
             applied,

@@ -373,3 +373,50 @@ fn key_longer_than_255_characters_is_invalid_input() {
     ]);
     assert_eq!(v["replayed"], false);
 }
+
+#[test]
+fn a_crash_after_commit_before_output_is_answered_by_the_retry() {
+    let store = Store::funded();
+    let before = store.fingerprint();
+    let out = store
+        .command()
+        .env("PAYCTL_FAILPOINT", "after_commit")
+        .args([
+            "--json",
+            "money",
+            "recharge",
+            "mem_1",
+            "2500",
+            "--idempotency-key",
+            "crash-1",
+        ])
+        .args(["--at", &crate::common::t(40)])
+        .output()
+        .expect("run");
+    assert!(!out.status.success(), "the process died");
+    assert!(
+        out.stdout.is_empty(),
+        "it said nothing: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let after_crash = store.fingerprint();
+    assert_ne!(
+        after_crash, before,
+        "the command was committed before the crash"
+    );
+    // The client retries, not knowing: the committed outcome comes back, nothing is applied twice.
+    let v = store.ok(&[
+        "money",
+        "recharge",
+        "mem_1",
+        "2500",
+        "--idempotency-key",
+        "crash-1",
+        "--at",
+        &crate::common::t(41),
+    ]);
+    assert_eq!(v["replayed"], true, "{v}");
+    assert_eq!(v["id"], "rch_2", "{v}");
+    assert_eq!(store.fingerprint(), after_crash);
+    assert_eq!(store.ok(&["money", "balance", "mem_1"])["balance"], "12500");
+}
