@@ -252,8 +252,33 @@ fn highlight() -> Style {
         .add_modifier(Modifier::BOLD)
 }
 
-fn members(app: &App, frame: &mut Frame, area: Rect) {
+/// What a list screen shows: its title, columns, rows and the selected row.
+struct ListView<'a> {
+    title: String,
+    columns: &'a [&'a str],
+    widths: &'a [Constraint],
+    rows: Vec<Row<'a>>,
+    selected: usize,
+}
+
+/// A list screen: the table (selection highlighted) and, when open, the detail pane beside it.
+fn list_screen(app: &App, frame: &mut Frame, area: Rect, view: ListView<'_>) {
     let (list, detail) = split_detail(app, area);
+    let table = Table::new(view.rows, view.widths.to_vec())
+        .header(header(view.columns))
+        .row_highlight_style(highlight())
+        .block(block(&view.title));
+    frame.render_stateful_widget(table, list, &mut table_state(view.selected));
+    if let (Some(area), Some(d)) = (detail, &app.detail) {
+        render_detail(app, d, frame, area);
+    }
+}
+
+fn right(text: String) -> Cell<'static> {
+    Cell::from(Line::from(text).alignment(Alignment::Right))
+}
+
+fn members(app: &App, frame: &mut Frame, area: Rect) {
     let c = app.currency;
     let rows: Vec<Row> = app
         .members
@@ -264,15 +289,17 @@ fn members(app: &App, frame: &mut Frame, area: Rect) {
                 Cell::from(m.id.clone()),
                 Cell::from(fit(&clean(&m.name), 20)),
                 Cell::from(fit(&clean(&m.email), 26)),
-                Cell::from(Line::from(amount(m.balance, c)).alignment(Alignment::Right)),
-                Cell::from(Line::from(amount(m.available, c)).alignment(Alignment::Right)),
+                right(amount(m.balance, c)),
+                right(amount(m.available, c)),
                 Cell::from(m.status.clone()),
             ])
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
+    let (offset, selected) = (app.members.offset, app.members.selected);
+    let view = ListView {
+        title: list_title("Members", app, offset, selected, ""),
+        columns: &["ID", "NAME", "EMAIL", "BALANCE", "AVAILABLE", "STATUS"],
+        widths: &[
             Constraint::Length(9),
             Constraint::Length(20),
             Constraint::Length(26),
@@ -280,31 +307,13 @@ fn members(app: &App, frame: &mut Frame, area: Rect) {
             Constraint::Length(13),
             Constraint::Length(8),
         ],
-    )
-    .header(header(&[
-        "ID",
-        "NAME",
-        "EMAIL",
-        "BALANCE",
-        "AVAILABLE",
-        "STATUS",
-    ]))
-    .row_highlight_style(highlight())
-    .block(block(&list_title(
-        "Members",
-        app,
-        app.members.offset,
-        app.members.selected,
-        "",
-    )));
-    frame.render_stateful_widget(table, list, &mut table_state(app.members.selected));
-    if let (Some(area), Some(d)) = (detail, &app.detail) {
-        render_detail(app, d, frame, area);
-    }
+        rows,
+        selected,
+    };
+    list_screen(app, frame, area, view);
 }
 
 fn merchants(app: &App, frame: &mut Frame, area: Rect) {
-    let (list, detail) = split_detail(app, area);
     let c = app.currency;
     let rows: Vec<Row> = app
         .merchants
@@ -316,14 +325,16 @@ fn merchants(app: &App, frame: &mut Frame, area: Rect) {
                 Cell::from(fit(&clean(&m.code), 14)),
                 Cell::from(fit(&clean(&m.name), 22)),
                 Cell::from(format!("{}%", m.fee_rate)),
-                Cell::from(Line::from(amount(m.unsettled, c)).alignment(Alignment::Right)),
+                right(amount(m.unsettled, c)),
                 Cell::from(m.last_settlement.clone().unwrap_or_else(|| "-".into())),
             ])
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
+    let (offset, selected) = (app.merchants.offset, app.merchants.selected);
+    let view = ListView {
+        title: list_title("Merchants", app, offset, selected, ""),
+        columns: &["ID", "CODE", "NAME", "FEE", "UNSETTLED", "LAST STL"],
+        widths: &[
             Constraint::Length(8),
             Constraint::Length(14),
             Constraint::Length(22),
@@ -331,31 +342,13 @@ fn merchants(app: &App, frame: &mut Frame, area: Rect) {
             Constraint::Length(13),
             Constraint::Length(10),
         ],
-    )
-    .header(header(&[
-        "ID",
-        "CODE",
-        "NAME",
-        "FEE",
-        "UNSETTLED",
-        "LAST STL",
-    ]))
-    .row_highlight_style(highlight())
-    .block(block(&list_title(
-        "Merchants",
-        app,
-        app.merchants.offset,
-        app.merchants.selected,
-        "",
-    )));
-    frame.render_stateful_widget(table, list, &mut table_state(app.merchants.selected));
-    if let (Some(area), Some(d)) = (detail, &app.detail) {
-        render_detail(app, d, frame, area);
-    }
+        rows,
+        selected,
+    };
+    list_screen(app, frame, area, view);
 }
 
 fn payments(app: &App, frame: &mut Frame, area: Rect) {
-    let (list, detail) = split_detail(app, area);
     let c = app.currency;
     let rows: Vec<Row> = app
         .payments
@@ -368,8 +361,8 @@ fn payments(app: &App, frame: &mut Frame, area: Rect) {
                 Cell::from(p.member.clone()),
                 Cell::from(p.merchant.clone()),
                 Cell::from(p.status.clone()),
-                Cell::from(Line::from(amount(p.amount, c)).alignment(Alignment::Right)),
-                Cell::from(Line::from(amount(p.refunded, c)).alignment(Alignment::Right)),
+                right(amount(p.amount, c)),
+                right(amount(p.refunded, c)),
                 Cell::from(p.settlement.clone().unwrap_or_default()),
             ])
         })
@@ -382,9 +375,19 @@ fn payments(app: &App, frame: &mut Frame, area: Rect) {
         "voided",
         "expired",
     ][app.payment_status];
-    let table = Table::new(
-        rows,
-        [
+    let (offset, selected) = (app.payments.offset, app.payments.selected);
+    let view = ListView {
+        title: list_title(
+            "Payments",
+            app,
+            offset,
+            selected,
+            &format!(" · status {status} (f)"),
+        ),
+        columns: &[
+            "ID", "REF", "MEMBER", "MERCHANT", "STATUS", "AMOUNT", "REFUNDED", "STL",
+        ],
+        widths: &[
             Constraint::Length(10),
             Constraint::Length(14),
             Constraint::Length(9),
@@ -394,26 +397,13 @@ fn payments(app: &App, frame: &mut Frame, area: Rect) {
             Constraint::Length(11),
             Constraint::Length(8),
         ],
-    )
-    .header(header(&[
-        "ID", "REF", "MEMBER", "MERCHANT", "STATUS", "AMOUNT", "REFUNDED", "STL",
-    ]))
-    .row_highlight_style(highlight())
-    .block(block(&list_title(
-        "Payments",
-        app,
-        app.payments.offset,
-        app.payments.selected,
-        &format!(" · status {status} (f)"),
-    )));
-    frame.render_stateful_widget(table, list, &mut table_state(app.payments.selected));
-    if let (Some(area), Some(d)) = (detail, &app.detail) {
-        render_detail(app, d, frame, area);
-    }
+        rows,
+        selected,
+    };
+    list_screen(app, frame, area, view);
 }
 
 fn settlements(app: &App, frame: &mut Frame, area: Rect) {
-    let (list, detail) = split_detail(app, area);
     let c = app.currency;
     let rows: Vec<Row> = app
         .settlements
@@ -424,16 +414,20 @@ fn settlements(app: &App, frame: &mut Frame, area: Rect) {
                 Cell::from(s.id.clone()),
                 Cell::from(s.merchant.clone()),
                 Cell::from(s.status.clone()),
-                Cell::from(Line::from(amount(s.gross, c)).alignment(Alignment::Right)),
-                Cell::from(Line::from(amount(s.fee, c)).alignment(Alignment::Right)),
-                Cell::from(Line::from(amount(s.payout, c)).alignment(Alignment::Right)),
+                right(amount(s.gross, c)),
+                right(amount(s.fee, c)),
+                right(amount(s.payout, c)),
                 Cell::from(s.cutoff.get(..10).unwrap_or(&s.cutoff).to_string()),
             ])
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
+    let (offset, selected) = (app.settlements.offset, app.settlements.selected);
+    let view = ListView {
+        title: list_title("Settlements", app, offset, selected, ""),
+        columns: &[
+            "ID", "MERCHANT", "STATUS", "GROSS", "FEE", "PAYOUT", "CUTOFF",
+        ],
+        widths: &[
             Constraint::Length(9),
             Constraint::Length(8),
             Constraint::Length(10),
@@ -442,26 +436,13 @@ fn settlements(app: &App, frame: &mut Frame, area: Rect) {
             Constraint::Length(12),
             Constraint::Length(10),
         ],
-    )
-    .header(header(&[
-        "ID", "MERCHANT", "STATUS", "GROSS", "FEE", "PAYOUT", "CUTOFF",
-    ]))
-    .row_highlight_style(highlight())
-    .block(block(&list_title(
-        "Settlements",
-        app,
-        app.settlements.offset,
-        app.settlements.selected,
-        "",
-    )));
-    frame.render_stateful_widget(table, list, &mut table_state(app.settlements.selected));
-    if let (Some(area), Some(d)) = (detail, &app.detail) {
-        render_detail(app, d, frame, area);
-    }
+        rows,
+        selected,
+    };
+    list_screen(app, frame, area, view);
 }
 
 fn events(app: &App, frame: &mut Frame, area: Rect) {
-    let (list, detail) = split_detail(app, area);
     let rows: Vec<Row> = app
         .events
         .rows
@@ -481,29 +462,21 @@ fn events(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         " · paused (f)"
     };
-    let table = Table::new(
-        rows,
-        [
+    let selected = app.events.selected;
+    let view = ListView {
+        title: list_title("Events, newest first", app, 0, selected, follow),
+        columns: &["SEQ", "AT", "STREAM", "KIND", "ACTOR"],
+        widths: &[
             Constraint::Length(8),
             Constraint::Length(21),
             Constraint::Length(22),
             Constraint::Length(22),
             Constraint::Min(6),
         ],
-    )
-    .header(header(&["SEQ", "AT", "STREAM", "KIND", "ACTOR"]))
-    .row_highlight_style(highlight())
-    .block(block(&list_title(
-        "Events, newest first",
-        app,
-        0,
-        app.events.selected,
-        follow,
-    )));
-    frame.render_stateful_widget(table, list, &mut table_state(app.events.selected));
-    if let (Some(area), Some(d)) = (detail, &app.detail) {
-        render_detail(app, d, frame, area);
-    }
+        rows,
+        selected,
+    };
+    list_screen(app, frame, area, view);
 }
 
 fn kv(k: &str, v: String) -> Line<'static> {
