@@ -277,7 +277,10 @@ impl WriteLock {
             .stdin
             .as_mut()
             .unwrap()
-            .write_all(b"BEGIN IMMEDIATE;\nINSERT INTO store_meta VALUES('x','y');\n")
+            // .timeout: a probe holding the lock for an instant must not make BEGIN fail.
+            .write_all(
+                b".timeout 10000\nBEGIN IMMEDIATE;\nINSERT INTO store_meta VALUES('x','y');\n",
+            )
             .unwrap();
         child.stdin.as_mut().unwrap().flush().unwrap();
         // Wait until another writer is refused (the sqlite3 CLI has no busy timeout).
