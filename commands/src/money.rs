@@ -71,14 +71,12 @@ pub fn run(command: MoneyCommand, app: &App) -> CmdResult {
                 link: account,
             };
             let done = execute(app, &cmd, &write)?;
-            let c = done.engine.settings_or_default()?.currency;
-            let amount = done.detail("amount").parse().unwrap_or_default();
             print(
                 app,
                 &done,
                 format!(
                     "Recharged {} into {} ({})",
-                    money(amount, c),
+                    done.money("amount"),
                     done.detail("member"),
                     done.id()
                 ),
@@ -96,14 +94,12 @@ pub fn run(command: MoneyCommand, app: &App) -> CmdResult {
                 link: account,
             };
             let done = execute(app, &cmd, &write)?;
-            let c = done.engine.settings_or_default()?.currency;
-            let amount = done.detail("amount").parse().unwrap_or_default();
             print(
                 app,
                 &done,
                 format!(
                     "Withdrew {} from {} ({})",
-                    money(amount, c),
+                    done.money("amount"),
                     done.detail("member"),
                     done.id()
                 ),

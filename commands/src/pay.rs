@@ -99,8 +99,6 @@ pub fn run_pay(a: PayArgs, app: &App) -> CmdResult {
         auto_recharge: !a.no_auto_recharge,
     };
     let done = execute(app, &cmd, &a.write)?;
-    let c = done.engine.settings_or_default()?.currency;
-    let amount: Decimal = done.detail("amount").parse().unwrap_or_default();
     let verb = if done.detail("status") == "authorized" {
         "Authorized (held)"
     } else {
@@ -115,7 +113,7 @@ pub fn run_pay(a: PayArgs, app: &App) -> CmdResult {
         &done,
         format!(
             "{verb} {} from {} to {} ({}{recharge})",
-            money(amount, c),
+            done.money("amount"),
             done.detail("member"),
             done.detail("merchant"),
             done.id()
@@ -133,17 +131,14 @@ pub fn run_capture(a: CaptureArgs, app: &App) -> CmdResult {
         },
         &a.write,
     )?;
-    let c = done.engine.settings_or_default()?.currency;
-    let amount: Decimal = done.detail("amount").parse().unwrap_or_default();
-    let released: Decimal = done.detail("released").parse().unwrap_or_default();
     print(
         app,
         &done,
         format!(
             "Captured {} of {} (released {})",
-            money(amount, c),
+            done.money("amount"),
             done.id(),
-            money(released, c)
+            done.money("released")
         ),
     );
     Ok(())
@@ -151,12 +146,10 @@ pub fn run_capture(a: CaptureArgs, app: &App) -> CmdResult {
 
 pub fn run_void(a: VoidArgs, app: &App) -> CmdResult {
     let done = execute(app, &Command::Void { payment: a.payment }, &a.write)?;
-    let c = done.engine.settings_or_default()?.currency;
-    let released: Decimal = done.detail("released").parse().unwrap_or_default();
     print(
         app,
         &done,
-        format!("Voided {} (released {})", done.id(), money(released, c)),
+        format!("Voided {} (released {})", done.id(), done.money("released")),
     );
     Ok(())
 }
@@ -170,14 +163,12 @@ pub fn run_refund(a: RefundArgs, app: &App) -> CmdResult {
         },
         &a.write,
     )?;
-    let c = done.engine.settings_or_default()?.currency;
-    let amount: Decimal = done.detail("amount").parse().unwrap_or_default();
     print(
         app,
         &done,
         format!(
             "Refunded {} of {} ({})",
-            money(amount, c),
+            done.money("amount"),
             done.detail("payment"),
             done.id()
         ),

@@ -6,7 +6,6 @@ use rust_decimal::Decimal;
 
 use crate::App;
 use crate::exit::CmdResult;
-use crate::output::money;
 use crate::write::{WriteArgs, execute, invalid, parse_amount, print};
 
 /// Send money from a member's wallet to another member or to any bank account. If the sender is
@@ -58,8 +57,6 @@ pub fn run(a: RemitArgs, app: &App) -> CmdResult {
         auto_recharge: !a.no_auto_recharge,
     };
     let done = execute(app, &cmd, &a.write)?;
-    let c = done.engine.settings_or_default()?.currency;
-    let amount: Decimal = done.detail("amount").parse().unwrap_or_default();
     let recharge = match done.detail("recharge") {
         r if r.is_empty() => String::new(),
         r => format!(", after auto-recharge {r}"),
@@ -69,7 +66,7 @@ pub fn run(a: RemitArgs, app: &App) -> CmdResult {
         &done,
         format!(
             "Remitted {} from {} to {dest} ({}{recharge})",
-            money(amount, c),
+            done.money("amount"),
             done.detail("from"),
             done.id()
         ),

@@ -72,6 +72,7 @@ pub struct Done {
     pub applied: Applied,
     pub replayed: bool,
     pub engine: Engine,
+    pub currency: payctl_core::money::Currency,
 }
 
 impl Done {
@@ -100,6 +101,11 @@ impl Done {
         }
     }
 
+    /// An amount detail (`amount`, `released`) for people: `4,500 KRW`.
+    pub fn money(&self, key: &str) -> String {
+        crate::output::money(self.detail(key).parse().unwrap_or_default(), self.currency)
+    }
+
     pub fn suffix(&self) -> &'static str {
         if self.replayed { " (replayed)" } else { "" }
     }
@@ -118,6 +124,7 @@ pub fn execute(app: &App, command: &Command, w: &WriteArgs) -> Result<Done, Fail
         Ok(applied) => Ok(Done {
             applied,
             replayed: outcome.replayed,
+            currency: engine.settings_or_default()?.currency,
             engine,
         }),
         Err(error) => Err(Failure::Core {
