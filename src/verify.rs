@@ -37,6 +37,13 @@ impl Engine {
         result
     }
 
+    /// Invariants 1, 2 and 5 alone (no replay): cheap enough to check after every command.
+    pub fn check_invariants(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        check_invariants(&self.conn, &mut problems)?;
+        Ok(problems)
+    }
+
     /// Replays the whole log into fresh projections, in one write transaction.
     pub fn rebuild(&mut self) -> Result<i64> {
         let tx = self
