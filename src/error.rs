@@ -124,6 +124,15 @@ impl From<rusqlite::Error> for Error {
                 ErrorCode::StoreLocked,
                 format!("the store is locked by another process (gave up waiting): {e}"),
             ),
+            // No write access (file mode, immutable flag, read-only mount): a store problem that
+            // blocks writes like a lock does, and reads still work.
+            Some(C::ReadOnly) => Error::new(
+                ErrorCode::StoreLocked,
+                format!(
+                    "the store is read-only (file permissions, an immutable flag or a read-only \
+                     file system): write commands need write access, read commands still work: {e}"
+                ),
+            ),
             Some(C::DatabaseCorrupt | C::NotADatabase) => Error::new(
                 ErrorCode::StoreCorrupt,
                 format!("the store file is damaged: {e}"),

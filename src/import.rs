@@ -53,6 +53,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     pub require_keys: bool,
     pub actor: String,
+    /// Lines per commit (default `BATCH_LINES`); a commit also happens every `BATCH_TIME`.
+    pub batch_lines: Option<usize>,
 }
 
 /// One operation of the input, parsed.
@@ -602,7 +604,8 @@ impl Engine {
             ..Summary::default()
         };
         let mut seen: HashMap<[u8; 16], u32> = HashMap::new();
-        let mut pending: Vec<LineReport> = Vec::with_capacity(BATCH_LINES);
+        let batch_lines = options.batch_lines.unwrap_or(BATCH_LINES).max(1);
+        let mut pending: Vec<LineReport> = Vec::with_capacity(batch_lines.min(BATCH_LINES));
         let mut batch_started = Instant::now();
         // Fewer, larger checkpoints: a hot page (a wallet, a balance) is written back once per
         // checkpoint, not once per batch. Restored when the import ends.
@@ -671,7 +674,7 @@ impl Engine {
             };
             pending.push(report);
             if !options.dry_run
-                && (pending.len() >= BATCH_LINES || batch_started.elapsed() >= BATCH_TIME)
+                && (pending.len() >= batch_lines || batch_started.elapsed() >= BATCH_TIME)
             {
                 self.commit()?;
                 summary.commits += 1;

@@ -62,5 +62,6 @@ pub fn run(a: DemoArgs, app: &App) -> CmdResult {
         false,
         None,
         false,
+        None,
     )
 }

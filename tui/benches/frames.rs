@@ -34,6 +34,7 @@ fn build(path: &std::path::Path, ops: u64) -> Result<(), String> {
         dry_run: false,
         require_keys: false,
         actor: "bench".into(),
+        batch_lines: None,
     };
     engine
         .import(file.path(), Format::Jsonl, &options, &mut Quiet)

@@ -728,6 +728,7 @@ impl App {
             dry_run: false,
             require_keys: false,
             actor: self.actor.clone(),
+            batch_lines: None,
         };
         let format = payctl_core::import::Format::Jsonl;
         match self

@@ -20,6 +20,7 @@ fn sample_engine(dir: &tempfile::TempDir) -> Engine {
         dry_run: false,
         require_keys: false,
         actor: "test".into(),
+        batch_lines: None,
     };
     engine
         .import(

@@ -2,7 +2,7 @@
 //! documented exit code and error code, a message naming the field or value, no panic, and the
 //! store unchanged (event count and head hash).
 
-use crate::common::{Store, t};
+use crate::common::{Store, error_code, error_message, t};
 
 /// A store with a member (10,000 in the wallet, a linked account), a merchant and a 6,000 hold.
 fn store() -> Store {
@@ -478,4 +478,48 @@ fn terminal_escapes_in_names_are_stored_but_printed_harmlessly() {
         );
         assert!(text.contains("Evil\\u{1b}[2J\\u{7}"), "{args:?}: {text}");
     }
+}
+
+/// Clears the immutable flag again, so the temp dir can be removed even if the test fails.
+struct Immutable<'a>(&'a std::path::Path);
+
+impl Drop for Immutable<'_> {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(self.0)
+            .status();
+    }
+}
+
+/// A store the process may read but not write. Tests run as root here, and root ignores file
+/// modes, so the file is made immutable (`chattr +i`), which binds root too.
+#[test]
+fn a_read_only_store_refuses_writes_with_exit_6_and_still_answers_reads() {
+    let s = Store::funded();
+    let before = s.fingerprint();
+    let made = std::process::Command::new("chattr")
+        .arg("+i")
+        .arg(s.path())
+        .status()
+        .is_ok_and(|st| st.success());
+    let _guard = Immutable(s.path());
+    if !made {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(s.path(), std::fs::Permissions::from_mode(0o400)).expect("chmod");
+    }
+    let (code, v) = s.json(&["money", "recharge", "mem_1", "500", "--at", &t(9)]);
+    if !made && code == 0 {
+        eprintln!("skipped: no chattr and running as root, so the file stays writable");
+        return;
+    }
+    assert_eq!(code, 6, "{v}");
+    assert_eq!(error_code(&v), "store_locked", "{v}");
+    assert!(error_message(&v).contains("read-only"), "{v}");
+    assert_eq!(
+        s.fingerprint(),
+        before,
+        "nothing written, and reads still work"
+    );
+    assert_eq!(s.balance("mem_1").0, "10000");
 }

@@ -427,3 +427,8 @@ impl Store {
         store
     }
 }
+
+/// `PAYCTL_FULL=1` runs the reliability tests' full tier (more rounds, bigger workloads).
+pub fn full_tier() -> bool {
+    std::env::var("PAYCTL_FULL").is_ok_and(|v| v == "1")
+}

@@ -6,7 +6,6 @@ use std::sync::{Arc, Barrier};
 use crate::common::{Store, parse_json_output, t};
 
 const PROCESSES: usize = 16;
-const ROUNDS: usize = 20;
 const X: i64 = 10_000;
 
 #[test]
@@ -33,7 +32,9 @@ fn sixteen_processes_racing_for_the_same_money_let_exactly_one_through_each_roun
         "--at",
         &t(1),
     ]);
-    for round in 0..ROUNDS {
+    // Full tier (`PAYCTL_FULL=1`): 200 rounds.
+    let rounds = if crate::common::full_tier() { 200 } else { 20 };
+    for round in 0..rounds {
         // Exactly X in the wallet (wall-clock time from here on: the racers use it too).
         store.ok(&["money", "recharge", "mem_1", &X.to_string()]);
         let start = Arc::new(Barrier::new(PROCESSES));

@@ -420,3 +420,87 @@ fn a_crash_after_commit_before_output_is_answered_by_the_retry() {
     assert_eq!(store.fingerprint(), after_crash);
     assert_eq!(store.ok(&["money", "balance", "mem_1"])["balance"], "12500");
 }
+
+/// Starts `n` `payctl --json money recharge mem_1 <amount> --idempotency-key <key>` at once
+/// (amounts by index); returns each process's (amount, exit code, output).
+fn concurrent_recharges(store: &Store, key: &str, amounts: &[&str]) -> Vec<(String, i32, Value)> {
+    let children: Vec<_> = amounts
+        .iter()
+        .map(|amount| {
+            let child = store
+                .command()
+                .args(["--json", "money", "recharge", "mem_1", amount])
+                .args(["--idempotency-key", key, "--at", &t(50)])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("spawn payctl");
+            (amount.to_string(), child)
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|(amount, child)| {
+            let out = child.wait_with_output().expect("wait");
+            let (code, v) = crate::common::parse_json_output(&out);
+            (amount, code, v)
+        })
+        .collect()
+}
+
+/// The events one recharge adds, measured on a twin store.
+fn events_of_one_recharge() -> u64 {
+    let twin = Store::funded();
+    let before = twin.fingerprint().0;
+    twin.ok(&["money", "recharge", "mem_1", "700", "--at", &t(50)]);
+    twin.fingerprint().0 - before
+}
+
+#[test]
+fn concurrent_duplicates_apply_once_and_all_answer_the_same() {
+    let store = Store::funded();
+    let before = store.fingerprint().0;
+    let results = concurrent_recharges(&store, "dup-1", &["700"; 12]);
+    let applied = results
+        .iter()
+        .filter(|(_, _, v)| v["replayed"] == false)
+        .count();
+    assert_eq!(applied, 1, "exactly one process applies: {results:?}");
+    for (_, code, v) in &results {
+        assert_eq!(*code, 0, "{v}");
+        assert_eq!(
+            v["id"], "rch_2",
+            "every process answers the one recharge: {v}"
+        );
+    }
+    assert_eq!(store.fingerprint().0 - before, events_of_one_recharge());
+    assert_eq!(store.balance("mem_1").0, "10700", "credited once");
+}
+
+#[test]
+fn concurrent_requests_differing_in_body_under_one_key_apply_one_and_conflict_the_rest() {
+    let store = Store::funded();
+    let before = store.fingerprint().0;
+    let amounts: Vec<&str> = (0..12)
+        .map(|i| if i % 2 == 0 { "700" } else { "900" })
+        .collect();
+    let results = concurrent_recharges(&store, "dup-2", &amounts);
+    let winner: Vec<_> = results
+        .iter()
+        .filter(|(_, _, v)| v["replayed"] == false)
+        .collect();
+    assert_eq!(winner.len(), 1, "exactly one applies: {results:?}");
+    let won = winner[0].0.clone();
+    for (amount, code, v) in &results {
+        if *amount == won {
+            assert_eq!(*code, 0, "the winner's body replays: {v}");
+            assert_eq!(v["id"], "rch_2", "{v}");
+        } else {
+            assert_eq!(*code, 5, "the other body conflicts: {v}");
+            assert_eq!(error_code(v), "idempotency_conflict", "{v}");
+        }
+    }
+    assert_eq!(store.fingerprint().0 - before, events_of_one_recharge());
+    let expected = 10_000 + won.parse::<u64>().expect("amount");
+    assert_eq!(store.balance("mem_1").0, expected.to_string());
+}

@@ -10,7 +10,15 @@ use crate::common::{Store, amount, parse_json_output, t};
 
 const MEMBERS: usize = 6;
 const START: i128 = 1_000_000;
-const PER_WRITER: usize = 120;
+
+/// Remits per writer: 120, or 1,000 in the full tier (`PAYCTL_FULL=1`).
+fn per_writer() -> usize {
+    if crate::common::full_tier() {
+        1_000
+    } else {
+        120
+    }
+}
 
 fn setup() -> Store {
     let s = Store::new();
@@ -63,7 +71,7 @@ fn writer(s: &Store, w: usize, writers: usize) -> (Vec<(usize, usize, i128)>, u6
     };
     let mut done = Vec::new();
     let mut busy = 0;
-    for i in 0..PER_WRITER {
+    for i in 0..per_writer() {
         let from = 1 + (next() as usize) % MEMBERS;
         let to = 1 + (from + (next() as usize) % (MEMBERS - 1)) % MEMBERS;
         let value = 1 + (next() % 20_000) as i128;
@@ -149,7 +157,7 @@ fn run(writers: usize) {
     assert_eq!(busy, 0, "busy failures");
     assert!(reads.load(Ordering::SeqCst) > 0);
     assert!(
-        applied > writers * PER_WRITER / 2,
+        applied > writers * per_writer() / 2,
         "most remits apply: {applied}"
     );
     s.cmd().arg("verify").assert().code(0);
