@@ -131,3 +131,33 @@ fn a_symlinked_world_writable_or_directory_store_path_is_refused() {
         .expect("refused");
     assert!(err.message.contains("directory"), "{}", err.message);
 }
+
+/// `rebuild` recreates the projections' secondary indexes from `PROJECTION_INDEXES`: the list
+/// must stay equal to what the migrations create (every non-automatic index but the log's own).
+#[test]
+fn projection_indexes_match_the_schema() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = payctl_core::Engine::open(
+        &dir.path().join("s.db"),
+        payctl_core::OpenMode::CreateIfMissing,
+    )
+    .expect("open");
+    let mut stmt = engine
+        .connection()
+        .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+               AND tbl_name <> 'events' ORDER BY name",
+        )
+        .expect("prepare");
+    let schema: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let mut listed: Vec<(String, String)> = payctl_core::store::schema::PROJECTION_INDEXES
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
+    listed.sort();
+    assert_eq!(listed, schema);
+}
