@@ -34,6 +34,7 @@ fi
 cargo build --release -q -p payctl
 payctl=$PWD/target/release/payctl
 work=${BENCH_WORK:-$(mktemp -d)}
+mkdir -p "$work"
 mkdir -p bench/results
 keep=${BENCH_KEEP:-}
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
