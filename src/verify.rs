@@ -10,7 +10,7 @@ use crate::engine::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::{Envelope, Event};
 use crate::money::Currency;
-use crate::projections;
+use crate::projections::{self, Part};
 use crate::store::{self, schema::PROJECTION_INDEXES, schema::PROJECTION_TABLES};
 
 #[derive(Debug, Clone, Serialize)]
@@ -94,6 +94,8 @@ fn replay(source: &Connection, target: &Connection) -> Result<i64> {
 struct Folder {
     currency: Option<Currency>,
     count: i64,
+    /// Only this part of the read models (None: all of them).
+    part: Option<Part>,
 }
 
 impl Folder {
@@ -107,7 +109,10 @@ impl Folder {
                 format!("event {} precedes the store's initialization", env.seq),
             )
         })?;
-        projections::apply(target, env, event, c)?;
+        match self.part {
+            Some(part) => projections::apply_part(target, env, event, c, part)?,
+            None => projections::apply(target, env, event, c)?,
+        }
         self.count += 1;
         Ok(())
     }
@@ -116,49 +121,87 @@ impl Folder {
 /// Events travel to the replay thread in batches (fewer wake-ups than one per event).
 const REPLAY_BATCH: usize = 512;
 
+/// The replayed read models: each part in its own scratch store.
+struct Replayed {
+    accounts: Connection,
+    books: Connection,
+}
+
+impl Replayed {
+    fn of(&self, table: &str) -> &Connection {
+        match Part::of_table(table) {
+            Part::Accounts => &self.accounts,
+            Part::Books => &self.books,
+        }
+    }
+}
+
+/// A scratch store for a replay: in memory, no journal, none of the indexes only queries use,
+/// and the whole replay one transaction.
+fn scratch_store() -> Result<Connection> {
+    let conn = store::open_in_memory()?;
+    drop_projection_indexes(&conn)?;
+    conn.execute_batch("PRAGMA journal_mode=OFF; BEGIN")?;
+    Ok(conn)
+}
+
+type Batch = std::sync::Arc<Vec<(Envelope, Event)>>;
+
+/// Applies the batches it receives to one part of the read models, in a fresh scratch store.
+fn replay_part(part: Part, batches: std::sync::mpsc::Receiver<Batch>) -> Result<Connection> {
+    let conn = scratch_store()?;
+    let mut folder = Folder {
+        part: Some(part),
+        ..Folder::default()
+    };
+    for batch in batches {
+        for (env, event) in batch.iter() {
+            folder.apply(&conn, env, event)?;
+        }
+    }
+    Ok(conn)
+}
+
 /// One pass over the log: this thread reads each event, checks its place in the hash chain and
-/// decodes it; a second thread applies it to fresh in-memory projections meanwhile (the two
-/// halves cost about the same, and the machine has two cores). Returns the chain's (count,
-/// head hash) and, when the chain is intact, the replayed projections.
+/// decodes it; two more threads apply it meanwhile, each to one part of fresh in-memory read
+/// models (the parts share no table). Returns the chain's (count, head hash) and, when the
+/// chain is intact, the replayed read models.
 fn check_chain_and_replay(
     conn: &Connection,
     problems: &mut Vec<String>,
-) -> Result<(i64, String, Option<Connection>)> {
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<(Envelope, Event)>>(8);
+) -> Result<(i64, String, Option<Replayed>)> {
+    use std::sync::mpsc::sync_channel;
+    let (to_accounts, accounts_in) = sync_channel::<Batch>(8);
+    let (to_books, books_in) = sync_channel::<Batch>(8);
     std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("replay".into())
-            .spawn_scoped(scope, move || -> Result<Connection> {
-                let replayed = store::open_in_memory()?;
-                // A scratch copy: no journal, no indexes that only queries use, and the whole
-                // replay is one transaction.
-                drop_projection_indexes(&replayed)?;
-                replayed.execute_batch("PRAGMA journal_mode=OFF; BEGIN")?;
-                let mut folder = Folder::default();
-                for batch in receiver {
-                    for (env, event) in &batch {
-                        folder.apply(&replayed, env, event)?;
-                    }
-                }
-                Ok(replayed)
-            })
-            .map_err(|e| Error::internal(format!("starting the replay thread: {e}")))?;
-        let chain = check_chain(conn, problems, |item| {
-            sender
-                .send(item)
+        let spawn = |name: &str, part: Part, input| {
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn_scoped(scope, move || replay_part(part, input))
+                .map_err(|e| Error::internal(format!("starting a replay thread: {e}")))
+        };
+        let accounts = spawn("replay-accounts", Part::Accounts, accounts_in)?;
+        let books = spawn("replay-books", Part::Books, books_in)?;
+        let chain = check_chain(conn, problems, |batch| {
+            let batch = std::sync::Arc::new(batch);
+            to_accounts
+                .send(batch.clone())
+                .and_then(|()| to_books.send(batch))
                 .map_err(|_| Error::internal("the replay stopped early"))
         });
-        drop(sender);
-        let replayed = worker
-            .join()
-            .map_err(|_| Error::internal("the replay thread panicked"))?;
+        drop((to_accounts, to_books));
+        let join = |h: std::thread::ScopedJoinHandle<'_, Result<Connection>>| {
+            h.join()
+                .map_err(|_| Error::internal("a replay thread panicked"))
+        };
+        let (accounts, books) = (join(accounts)?, join(books)?);
         let (count, head) = chain?;
         if !problems.is_empty() {
             return Ok((count, head, None));
         }
-        match replayed {
-            Ok(replayed) => Ok((count, head, Some(replayed))),
-            Err(e) => {
+        match (accounts, books) {
+            (Ok(accounts), Ok(books)) => Ok((count, head, Some(Replayed { accounts, books }))),
+            (Err(e), _) | (_, Err(e)) => {
                 problems.push(format!("replay failed: {e}"));
                 Ok((count, head, None))
             }
@@ -253,11 +296,15 @@ fn check_chain(
 
 /// A SHA-256 over one table's rows in key order, each value tagged with its type (so `1` and
 /// `'1'` differ) and texts and blobs length-prefixed (so no two rows run together).
-fn table_digests(conn: &Connection) -> Result<Vec<[u8; 32]>> {
+/// Digests of the projection tables that `part` selects (None: all), in schema order.
+fn table_digests(conn: &Connection, part: Option<Part>) -> Result<Vec<(&'static str, [u8; 32])>> {
     use rusqlite::types::ValueRef;
     use sha2::{Digest, Sha256};
     let mut digests = Vec::with_capacity(PROJECTION_TABLES.len());
-    for (table, order) in PROJECTION_TABLES {
+    for (table, order) in PROJECTION_TABLES
+        .iter()
+        .filter(|(t, _)| part.is_none_or(|p| Part::of_table(t) == p))
+    {
         // Table names and orders come from the fixed schema list, never from input.
         let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
         let n = stmt.column_count();
@@ -289,39 +336,50 @@ fn table_digests(conn: &Connection) -> Result<Vec<[u8; 32]>> {
                 }
             }
         }
-        digests.push(h.finalize().into());
+        digests.push((*table, h.finalize().into()));
     }
     Ok(digests)
 }
 
-/// Invariant 3: the stored projections hash like the replayed ones, table by table. The two
-/// sides are hashed at once on two threads; a table whose digests differ is then compared row
-/// by row, to say which row.
+/// Invariant 3: the stored projections hash like the replayed ones, table by table. The stored
+/// side and the two replayed parts are hashed at once on three threads; a table whose digests
+/// differ is then compared row by row, to say which row.
 fn compare_by_digest(
     store: &Connection,
-    replayed: Connection,
+    replayed: Replayed,
     problems: &mut Vec<String>,
 ) -> Result<usize> {
-    let (stored, (replayed, theirs)) = std::thread::scope(|scope| {
-        let other = std::thread::Builder::new()
-            .name("replay-digest".into())
-            .spawn_scoped(scope, move || {
-                let digests = table_digests(&replayed);
-                (replayed, digests)
-            })
-            .map_err(|e| Error::internal(format!("starting the digest thread: {e}")))?;
-        let stored = table_digests(store);
-        let theirs = other
-            .join()
-            .map_err(|_| Error::internal("the digest thread panicked"))?;
-        Ok::<_, Error>((stored, theirs))
+    let Replayed { accounts, books } = replayed;
+    let (stored, accounts, books) = std::thread::scope(|scope| {
+        let spawn = |name: &str, conn: Connection, part: Part| {
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn_scoped(scope, move || {
+                    let digests = table_digests(&conn, Some(part));
+                    (conn, digests)
+                })
+                .map_err(|e| Error::internal(format!("starting a digest thread: {e}")))
+        };
+        let a = spawn("digest-accounts", accounts, Part::Accounts)?;
+        let b = spawn("digest-books", books, Part::Books)?;
+        let stored = table_digests(store, None);
+        let join = |h: std::thread::ScopedJoinHandle<'_, _>| {
+            h.join()
+                .map_err(|_| Error::internal("a digest thread panicked"))
+        };
+        Ok::<_, Error>((stored, join(a)?, join(b)?))
     })?;
-    let (stored, theirs) = (stored?, theirs?);
-    let differing: Vec<usize> = (0..PROJECTION_TABLES.len())
-        .filter(|&i| stored[i] != theirs[i])
+    let ((accounts, a), (books, b)) = (accounts, books);
+    let theirs: HashMap<&str, [u8; 32]> = a?.into_iter().chain(b?).collect();
+    let differing: Vec<usize> = stored?
+        .iter()
+        .enumerate()
+        .filter(|(_, (table, digest))| theirs.get(table) != Some(digest))
+        .map(|(i, _)| i)
         .collect();
     if !differing.is_empty() {
         let before = problems.len();
+        let replayed = Replayed { accounts, books };
         compare_projections(store, &replayed, &differing, problems)?;
         if problems.len() == before {
             problems.push("projections: a table's digest differs from the replay's".into());
@@ -333,11 +391,12 @@ fn compare_by_digest(
 /// Row by row, for the tables (indexes into `PROJECTION_TABLES`) whose digests differ.
 fn compare_projections(
     store: &Connection,
-    replayed: &Connection,
+    replayed: &Replayed,
     tables: &[usize],
     problems: &mut Vec<String>,
 ) -> Result<()> {
     for (table, order) in tables.iter().map(|&i| PROJECTION_TABLES[i]) {
+        let replayed = replayed.of(table);
         // Table names and orders come from the fixed schema list, never from input.
         let sql = format!("SELECT * FROM {table} ORDER BY {order}");
         let mut a = store.prepare(&sql)?;
