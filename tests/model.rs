@@ -476,6 +476,20 @@ impl Model {
         (id, ok)
     }
 
+    /// Wallet → an external account through the house (withdrawal, external remittance); a
+    /// declined transfer leaves the wallet as it was.
+    fn pay_out(&mut self, member: usize, account: u8, amount: i64) -> Result<(), ErrorCode> {
+        if !self.bank_credit(account, amount) {
+            return Err(BankDeclined);
+        }
+        self.wallets[member] -= amount;
+        self.post(&[
+            (Self::wallet(member), amount),
+            ("assets:bank:house".into(), -amount),
+        ]);
+        Ok(())
+    }
+
     /// The seed's auto-recharge before a pay or remit: Ok when the wallet now covers `amount`.
     fn cover(&mut self, member: usize, amount: i64, auto: bool) -> Result<(), ErrorCode> {
         let short = amount - self.available(member);
@@ -609,14 +623,7 @@ impl Model {
                 }
                 let id = self.next("wdr");
                 let account = self.members[i].links[0];
-                if !self.bank_credit(account, amount) {
-                    return Err(BankDeclined);
-                }
-                self.wallets[i] -= amount;
-                self.post(&[
-                    (Self::wallet(i), amount),
-                    ("assets:bank:house".into(), -amount),
-                ]);
+                self.pay_out(i, account, amount)?;
                 applied(id)
             }
             Op::Remit(f, t, a, auto) => {
@@ -640,14 +647,7 @@ impl Model {
                 let amount = Self::positive(*a)?;
                 self.cover(from, amount, *auto)?;
                 let id = self.next("rem");
-                if !self.bank_credit(5, amount) {
-                    return Err(BankDeclined);
-                }
-                self.wallets[from] -= amount;
-                self.post(&[
-                    (Self::wallet(from), amount),
-                    ("assets:bank:house".into(), -amount),
-                ]);
+                self.pay_out(from, 5, amount)?;
                 applied(id)
             }
             Op::Merchant(slot, r) => {
