@@ -182,12 +182,15 @@ fn check_chain_and_replay(
         };
         let accounts = spawn("replay-accounts", Part::Accounts, accounts_in)?;
         let books = spawn("replay-books", Part::Books, books_in)?;
+        // A replay thread that stopped (its part failed to apply) stops receiving; the chain is
+        // still checked to the end, and the failure is reported below as a problem.
+        let mut feeding = true;
         let chain = check_chain(conn, problems, |batch| {
-            let batch = std::sync::Arc::new(batch);
-            to_accounts
-                .send(batch.clone())
-                .and_then(|()| to_books.send(batch))
-                .map_err(|_| Error::internal("the replay stopped early"))
+            if feeding {
+                let batch = std::sync::Arc::new(batch);
+                feeding = to_accounts.send(batch.clone()).is_ok() && to_books.send(batch).is_ok();
+            }
+            Ok(())
         });
         drop((to_accounts, to_books));
         let join = |h: std::thread::ScopedJoinHandle<'_, Result<Connection>>| {

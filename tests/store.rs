@@ -203,3 +203,74 @@ fn a_version_1_store_migrates_its_wallet_entries() {
         .expect("table");
     assert!(sql.contains("WITHOUT ROWID"), "{sql}");
 }
+
+/// A forger who appends an event with a correct hash and head (the chain cannot tell) but whose
+/// effects cannot apply (a hold voided on a payment that never existed): `verify` reports the
+/// failed replay as a problem, it does not fail with an internal error.
+#[test]
+fn an_event_that_cannot_replay_is_reported_by_verify() {
+    use payctl_core::event::Envelope;
+    use payctl_core::store;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("s.db");
+    let mut engine =
+        payctl_core::Engine::open(&path, payctl_core::OpenMode::CreateIfMissing).expect("open");
+    let ctx = payctl_core::Context {
+        at: None,
+        actor: "test".into(),
+        idempotency_key: None,
+    };
+    let register = payctl_core::domain::Command::RegisterMember {
+        name: "Kim".into(),
+        email: "kim@example.com".into(),
+        address: None,
+        corporate: false,
+    };
+    engine.execute(&register, &ctx).expect("register");
+    let conn = engine.connection();
+    let (seq, prev) = store::head(conn).expect("head");
+    let mut env = Envelope {
+        seq: seq + 1,
+        stream: "payment-pay_999".into(),
+        version: 1,
+        kind: "HoldVoided".into(),
+        schema: 1,
+        payload: r#"{"kind":"HoldVoided","payment":"pay_999","member":"mem_1","amount":"100"}"#
+            .into(),
+        recorded_at: "2026-01-01T00:00:00.000000Z".into(),
+        effective_at: "2099-01-01T00:00:00.000000Z".into(),
+        actor: "forger".into(),
+        idempotency_key: None,
+        hash: String::new(),
+    };
+    env.hash = store::event_hash(&prev, &env);
+    conn.execute(
+        "INSERT INTO events (seq, stream, version, kind, schema, payload, recorded_at,
+                             effective_at, actor, idempotency_key, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        rusqlite::params![
+            env.seq,
+            env.stream,
+            env.version,
+            env.kind,
+            env.schema,
+            env.payload,
+            env.recorded_at,
+            env.effective_at,
+            env.actor,
+            env.idempotency_key,
+            env.hash
+        ],
+    )
+    .expect("append the forged event");
+    store::meta_set(conn, "head_seq", &env.seq.to_string()).expect("head seq");
+    store::meta_set(conn, "head_hash", &env.hash).expect("head hash");
+
+    let report = engine.verify().expect("verify answers");
+    assert!(!report.ok());
+    assert!(
+        report.problems.iter().any(|p| p.contains("replay failed")),
+        "{:?}",
+        report.problems
+    );
+}
