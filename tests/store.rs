@@ -162,48 +162,6 @@ fn projection_indexes_match_the_schema() {
     assert_eq!(listed, schema);
 }
 
-/// A store made by the first schema migrates on open: the statement lines keep their rows and
-/// become clustered on their key.
-#[test]
-fn a_version_1_store_migrates_its_wallet_entries() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("v1.db");
-    {
-        let conn = rusqlite::Connection::open(&path).expect("create");
-        conn.execute_batch(payctl_core::store::schema::MIGRATIONS[0])
-            .expect("schema 1");
-        conn.pragma_update(None, "user_version", 1)
-            .expect("version");
-        conn.execute(
-            "INSERT INTO wallet_entries VALUES (1, 7, 't', 'recharge', 'rch_1', NULL, 500, 0, 500, 'completed')",
-            [],
-        )
-        .expect("a line");
-    }
-    let engine = payctl_core::Engine::open(&path, payctl_core::OpenMode::MustExist).expect("open");
-    let conn = engine.connection();
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .expect("version");
-    assert_eq!(version, payctl_core::store::schema::MIGRATIONS.len() as i64);
-    let kept: (i64, i64, String) = conn
-        .query_row(
-            "SELECT member, seq, reference FROM wallet_entries",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .expect("the line survived");
-    assert_eq!(kept, (1, 7, "rch_1".to_string()));
-    let sql: String = conn
-        .query_row(
-            "SELECT sql FROM sqlite_master WHERE name = 'wallet_entries'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("table");
-    assert!(sql.contains("WITHOUT ROWID"), "{sql}");
-}
-
 /// A forger who appends an event with a correct hash and head (the chain cannot tell) but whose
 /// effects cannot apply (a hold voided on a payment that never existed): `verify` reports the
 /// failed replay as a problem, it does not fail with an internal error.

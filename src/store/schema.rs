@@ -1,7 +1,7 @@
 //! Numbered migrations, keyed on `PRAGMA user_version`. Append-only: never edit a shipped entry.
 
 /// Each entry moves the schema from version `index` to `index + 1`.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
 
 /// Projection tables: derived from the log, dropped and refilled by `rebuild`, compared by
 /// `verify`. Each with the ORDER BY that lists its rows deterministically.
@@ -280,27 +280,4 @@ CREATE TABLE ledger_postings (
     PRIMARY KEY (seq, idx)
 ) WITHOUT ROWID;
 CREATE TABLE ledger_balances (account TEXT PRIMARY KEY, balance_minor INTEGER NOT NULL) WITHOUT ROWID;
-"#;
-
-/// The statement lines clustered on their key `(member, seq)` (WITHOUT ROWID): one B-tree
-/// insert per line instead of a table append plus an index insert, the largest single cost of
-/// applying an event (measured: about 15% of a replay).
-const MIGRATION_2: &str = r#"
-CREATE TABLE wallet_entries_v2 (
-    member              INTEGER NOT NULL,
-    seq                 INTEGER NOT NULL,
-    at                  TEXT NOT NULL,
-    kind                TEXT NOT NULL,
-    reference           TEXT NOT NULL,
-    counterparty        TEXT,
-    amount_minor        INTEGER NOT NULL,
-    held_minor          INTEGER NOT NULL,
-    balance_after_minor INTEGER NOT NULL,
-    status              TEXT NOT NULL,
-    PRIMARY KEY (member, seq)
-) WITHOUT ROWID;
-INSERT INTO wallet_entries_v2 SELECT member, seq, at, kind, reference, counterparty, amount_minor,
-    held_minor, balance_after_minor, status FROM wallet_entries;
-DROP TABLE wallet_entries;
-ALTER TABLE wallet_entries_v2 RENAME TO wallet_entries;
 "#;

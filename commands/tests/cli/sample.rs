@@ -127,5 +127,5 @@ fn store_created_by_a_write_is_private_and_records_the_actor() {
     }
     assert_eq!(store.sql("SELECT DISTINCT actor FROM events;"), "test");
     assert_eq!(store.sql("PRAGMA journal_mode;"), "wal");
-    assert_eq!(store.sql("PRAGMA user_version;"), "2");
+    assert_eq!(store.sql("PRAGMA user_version;"), "1");
 }
