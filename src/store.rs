@@ -87,8 +87,14 @@ fn refuse_unsafe_path(path: &Path) -> Result<()> {
 
 /// An in-memory store with the current schema: the target of `verify`'s replay.
 pub fn open_in_memory() -> Result<Connection> {
+    open_in_memory_with_pages(4096)
+}
+
+/// An in-memory store whose pages are `page_size` bytes (a power of two, 512 to 65,536).
+pub fn open_in_memory_with_pages(page_size: i64) -> Result<Connection> {
     let conn = Connection::open_in_memory()?;
     conn.set_prepared_statement_cache_capacity(256);
+    conn.pragma_update(None, "page_size", page_size)?;
     migrate(&conn)?;
     Ok(conn)
 }
