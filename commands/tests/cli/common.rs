@@ -400,6 +400,15 @@ impl Store {
     /// A store with `mem_1` (kim@example.com) whose primary account KB 111-11-111111 is linked,
     /// and 10,000 recharged into its wallet; the last event is at `t(2)`.
     pub fn funded() -> Self {
+        let store = Store::linked();
+        let v = store.ok(&["money", "recharge", "mem_1", "10000", "--at", &t(2)]);
+        assert_eq!(v["id"], "rch_1");
+        store
+    }
+
+    /// A store with `mem_1` (kim@example.com) whose primary account KB 111-11-111111 is linked,
+    /// and an empty wallet; the last event is at `t(1)`.
+    pub fn linked() -> Self {
         let store = Store::new();
         store.ok(&[
             "member",
@@ -422,8 +431,6 @@ impl Store {
             "--at",
             &t(1),
         ]);
-        let v = store.ok(&["money", "recharge", "mem_1", "10000", "--at", &t(2)]);
-        assert_eq!(v["id"], "rch_1");
         store
     }
 }

@@ -3,35 +3,14 @@
 
 use std::sync::{Arc, Barrier};
 
-use crate::common::{Store, parse_json_output, t};
+use crate::common::{Store, parse_json_output};
 
 const PROCESSES: usize = 16;
 const X: i64 = 10_000;
 
 #[test]
 fn sixteen_processes_racing_for_the_same_money_let_exactly_one_through_each_round() {
-    let store = Arc::new(Store::new());
-    store.ok(&[
-        "member",
-        "register",
-        "--name",
-        "Kim",
-        "--email",
-        "kim@example.com",
-        "--at",
-        &t(0),
-    ]);
-    store.ok(&[
-        "bank",
-        "link",
-        "mem_1",
-        "--bank",
-        "KB",
-        "--account",
-        "111-11-111111",
-        "--at",
-        &t(1),
-    ]);
+    let store = Arc::new(Store::linked());
     // Full tier (`PAYCTL_FULL=1`): 200 rounds.
     let rounds = if crate::common::full_tier() { 200 } else { 20 };
     for round in 0..rounds {
