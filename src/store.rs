@@ -38,16 +38,68 @@ pub fn open(path: &Path, mode: OpenMode, busy_timeout: Duration) -> Result<(Conn
             ),
         ));
     }
-    if !exists {
-        create_private_file(path)?;
-    }
+    let created = !exists && create_store_file(path, busy_timeout)?;
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     configure(&conn, busy_timeout)?;
     migrate(&conn)?;
-    Ok((conn, !exists))
+    Ok((conn, created))
+}
+
+/// Makes a new store appear at `path` whole: built (WAL mode, every migration) in a private
+/// temporary file beside it, then linked into place. A process that opens the path meanwhile
+/// sees either no store or a finished one, never a file still being set up: switching a
+/// fresh file to WAL needs a lock that a concurrent opener could hold, and losing that race
+/// failed the command. Returns whether this call's store is the one in place (false: another
+/// process created it first, and that one is used).
+fn create_store_file(path: &Path, busy_timeout: Duration) -> Result<bool> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "payctl.db".into(), |n| n.to_string_lossy().into_owned());
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let temp = path.with_file_name(format!(".{name}.creating-{}-{nonce}", std::process::id()));
+    let result = build_and_link(&temp, path, busy_timeout);
+    let _ = std::fs::remove_file(&temp);
+    result
+}
+
+fn build_and_link(temp: &Path, path: &Path, busy_timeout: Duration) -> Result<bool> {
+    create_private_file(temp)?;
+    {
+        // Closing the only connection checkpoints the WAL into the file and removes it.
+        let conn = Connection::open_with_flags(
+            temp,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        configure(&conn, busy_timeout)?;
+        migrate(&conn)?;
+        conn.close().map_err(|(_, e)| Error::from(e))?;
+    }
+    // A hard link fails if the name exists: exactly one creator wins, nothing is overwritten.
+    let created = match std::fs::hard_link(temp, path) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
+        // A file system without hard links: rename, which is atomic but would replace a
+        // store another process made since our check, so look once more first.
+        Err(_) if !path.exists() => {
+            std::fs::rename(temp, path).map_err(|e| {
+                Error::internal(format!("cannot create store {}: {e}", path.display()))
+            })?;
+            true
+        }
+        Err(_) => false,
+    };
+    // The new name is durable only once its directory is synced.
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Ok(dir) = std::fs::File::open(parent) {
+            let _ = dir.sync_all();
+        }
+    }
+    Ok(created)
 }
 
 /// A store behind a symbolic link (which could be swapped to point at another file) or writable

@@ -118,3 +118,51 @@ fn concurrent_remits_keep_the_ledger_balanced_and_ids_unique() {
 
     store.cmd().arg("verify").assert().code(0);
 }
+
+/// Readers and writers started together on a store that does not exist yet: exactly one
+/// process creates it, every writer applies, and a reader sees either no store or a whole one,
+/// never a half-made file (this once failed a command with `store_locked` or a WAL error).
+#[test]
+fn processes_racing_to_create_a_store_all_succeed() {
+    for round in 0..60 {
+        let store = Store::new();
+        let children: Vec<(bool, std::process::Child)> = (0..8)
+            .map(|i| {
+                let writer = i % 3 == 0;
+                let mut cmd = store.command();
+                if writer {
+                    let email = format!("m{i}@example.com");
+                    cmd.args(["--json", "member", "register", "--name", "M", "--email"])
+                        .arg(email);
+                } else {
+                    cmd.args(["--json", "config"]);
+                }
+                let child = cmd
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("spawn payctl");
+                (writer, child)
+            })
+            .collect();
+        for (writer, child) in children {
+            let out = child.wait_with_output().expect("wait for payctl");
+            let (code, v) = parse_json_output(&out);
+            if writer || code != 6 {
+                assert_eq!(code, 0, "round {round}, writer {writer}: {v}");
+            } else {
+                assert_eq!(crate::common::error_code(&v), "store_missing", "{v}");
+            }
+        }
+        // The store, one initialization and three registrations, and no leftover build files.
+        assert_eq!(store.fingerprint().0, 4, "round {round}");
+        assert_eq!(store.ok(&["verify"])["ok"], true);
+        let stray: Vec<_> = std::fs::read_dir(store.dir())
+            .expect("list the store's directory")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("creating"))
+            .collect();
+        assert!(stray.is_empty(), "left behind: {stray:?}");
+    }
+}
