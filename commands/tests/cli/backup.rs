@@ -102,10 +102,15 @@ fn backups_taken_during_an_import_are_consistent_snapshots() {
         if code == 0 && v["events"].as_u64().unwrap_or(0) > 0 {
             break;
         }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the import ended before its first commit was seen"
-        );
+        if child.try_wait().unwrap().is_some() {
+            let out = child.wait_with_output().expect("import output");
+            panic!(
+                "the import ended before its first commit was seen: exit {:?}\n{}\n{}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "no commit seen"
