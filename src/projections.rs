@@ -2,9 +2,11 @@
 //! appending each event, `rebuild` and `verify` call it while replaying the log.
 
 mod banking;
+pub mod digest;
 mod ledger;
 mod members;
 mod merchants;
+pub mod native;
 mod payments;
 mod settlements;
 mod wallets;

@@ -997,6 +997,12 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     }
     let report = engine.verify().map_err(fail)?;
     prop_assert!(report.ok(), "end: {:?}", report.problems);
+    // verify's in-memory fold and the SQL replay are two implementations of the projections.
+    let disagree = engine.replays_disagree_on().map_err(fail)?;
+    prop_assert!(
+        disagree.is_empty(),
+        "the fold and SQL disagree on {disagree:?}"
+    );
     Ok(())
 }
 
