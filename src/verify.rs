@@ -1,6 +1,8 @@
 //! `verify` (the log is intact, projections equal a replay, invariants hold) and `rebuild`
 //! (drop the projections and replay the log through the same `apply`).
 
+mod idempotency;
+
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, types::Value};
@@ -11,9 +13,11 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::event::{Envelope, Event};
 use crate::money::Currency;
 use crate::projections::digest::{self, Digests};
-use crate::projections::native::NativeFold;
+use crate::projections::native::{Ev, NativeFold};
 use crate::projections::{self, Part};
+use crate::store::EnvelopeRef;
 use crate::store::{self, schema::PROJECTION_INDEXES, schema::PROJECTION_TABLES};
+use idempotency::{KeyHasher, KeyRuns, Records};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyReport {
@@ -50,7 +54,7 @@ impl Engine {
         let result = (|| {
             let salt = digest::fresh_salt();
             let mut problems = Vec::new();
-            let fast = fast_pass(conn, None, &salt, &mut problems)?;
+            let fast = fast_pass(conn, None, &salt, &KeyHasher::new(), &mut problems)?;
             let folded = fast.folded?;
             let (_, _, replayed) = check_chain_and_replay(conn, &mut problems)?;
             let Some(replayed) = replayed else {
@@ -220,13 +224,25 @@ fn check_chain_and_replay(
         // A replay thread that stopped (its part failed to apply) stops receiving; the chain is
         // still checked to the end, and the failure is reported below as a problem.
         let mut feeding = true;
-        let chain = check_chain(conn, problems, |batch| {
-            if feeding {
+        let mut send = |batch: Vec<(Envelope, Event)>| {
+            if feeding && !batch.is_empty() {
                 let batch = std::sync::Arc::new(batch);
                 feeding = to_accounts.send(batch.clone()).is_ok() && to_books.send(batch).is_ok();
             }
-            Ok(())
+        };
+        let mut batch = Vec::with_capacity(REPLAY_BATCH);
+        let chain = check_chain(conn, problems, true, |env, event| {
+            if let Some(event) = event {
+                batch.push((env.to_owned(), event));
+            }
+            if batch.len() == REPLAY_BATCH {
+                send(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(REPLAY_BATCH),
+                ));
+            }
         });
+        send(batch);
         drop((to_accounts, to_books));
         let join = |h: std::thread::ScopedJoinHandle<'_, Result<Connection>>| {
             h.join()
@@ -250,10 +266,13 @@ fn check_chain_and_replay(
 fn verify_snapshot(conn: &Connection) -> Result<VerifyReport> {
     let mut problems = Vec::new();
     let salt = digest::fresh_salt();
+    let keys = KeyHasher::new();
     let second = second_reader(conn);
-    let mut fast = fast_pass(conn, second, &salt, &mut problems)?;
+    let mut fast = fast_pass(conn, second, &salt, &keys, &mut problems)?;
     let mut tables_compared = 0;
-    if problems.is_empty() {
+    // The key runs cover the whole log only when the chain pass read it all.
+    let chain_intact = problems.is_empty();
+    if chain_intact {
         let stored = match fast.stored.take() {
             Some(stored) => stored?,
             None => digest::stored_digests(conn, &salt)?,
@@ -269,9 +288,21 @@ fn verify_snapshot(conn: &Connection) -> Result<VerifyReport> {
             }
         }
     }
-    match fast.invariants.take() {
-        Some(found) => problems.extend(found?),
-        None => check_invariants(conn, &mut problems)?,
+    let records = match fast.invariants.take() {
+        Some(found) => {
+            let (found, records) = found?;
+            problems.extend(found);
+            records
+        }
+        None => {
+            check_books(conn, &mut problems)?;
+            idempotency::read_records(conn, &keys)?
+        }
+    };
+    if chain_intact {
+        idempotency::check(&fast.runs, &records, &mut problems);
+    } else {
+        check_keys(conn, &mut problems)?;
     }
     problems.truncate(MAX_PROBLEMS);
     Ok(VerifyReport {
@@ -282,6 +313,14 @@ fn verify_snapshot(conn: &Connection) -> Result<VerifyReport> {
     })
 }
 
+/// An event as the fold thread receives it: decoding is its work, not the chain's.
+struct Raw {
+    seq: i64,
+    schema: i64,
+    payload: String,
+    effective_at: String,
+}
+
 /// What the fast pass found: the chain's length and head, the fold's digests, and (when a second
 /// reader was at hand) the stored tables' digests and the invariants' problems.
 struct FastPass {
@@ -289,7 +328,9 @@ struct FastPass {
     head_hash: String,
     folded: Result<Digests>,
     stored: Option<Result<Digests>>,
-    invariants: Option<Result<Vec<String>>>,
+    /// Invariants 1 and 2's problems, and the idempotency records for invariant 5.
+    invariants: Option<Result<(Vec<String>, Records)>>,
+    runs: KeyRuns,
 }
 
 /// A second read-only connection on the same snapshot as `conn` (its read transaction already
@@ -317,6 +358,7 @@ fn fast_pass(
     conn: &Connection,
     second: Option<Connection>,
     salt: &[u8; 32],
+    keys: &KeyHasher,
     problems: &mut Vec<String>,
 ) -> Result<FastPass> {
     use std::sync::mpsc::sync_channel;
@@ -329,21 +371,28 @@ fn fast_pass(
                     .spawn_scoped(scope, move || {
                         let digests = digest::stored_digests(&other, salt);
                         let mut found = Vec::new();
-                        let invariants = check_invariants(&other, &mut found).map(|()| found);
+                        let invariants = check_books(&other, &mut found)
+                            .and_then(|()| Ok((found, idempotency::read_records(&other, keys)?)));
                         let _ = other.execute_batch("COMMIT");
                         (digests, invariants)
                     })
             })
             .transpose()
             .map_err(spawn_error)?;
-        let (to_fold, batches) = sync_channel::<Vec<(Envelope, Event)>>(8);
+        let (to_fold, batches) = sync_channel::<Vec<Raw>>(8);
         let fold = std::thread::Builder::new()
             .name("verify-fold".into())
             .spawn_scoped(scope, move || {
                 let mut fold = NativeFold::new(salt);
                 for batch in batches {
-                    for (env, event) in &batch {
-                        fold.apply(env, event)?;
+                    for raw in &batch {
+                        let event = store::decode_payload(raw.seq, "", raw.schema, &raw.payload)?;
+                        let env = Ev {
+                            seq: raw.seq,
+                            kind: event.kind(),
+                            effective_at: &raw.effective_at,
+                        };
+                        fold.apply(&env, &event)?;
                     }
                 }
                 Ok(fold.finish())
@@ -352,12 +401,29 @@ fn fast_pass(
         // A fold that stopped (an event it cannot apply) stops receiving; the chain is still
         // checked to the end.
         let mut feeding = true;
-        let chain = check_chain(conn, problems, |batch| {
-            if feeding {
+        let mut send = |batch: Vec<Raw>| {
+            if feeding && !batch.is_empty() {
                 feeding = to_fold.send(batch).is_ok();
             }
-            Ok(())
+        };
+        let mut runs = KeyRuns::default();
+        let mut batch = Vec::with_capacity(REPLAY_BATCH);
+        let chain = check_chain(conn, problems, false, |env, _| {
+            runs.push(env.seq, env.idempotency_key, keys);
+            batch.push(Raw {
+                seq: env.seq,
+                schema: env.schema,
+                payload: env.payload.to_string(),
+                effective_at: env.effective_at.to_string(),
+            });
+            if batch.len() == REPLAY_BATCH {
+                send(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(REPLAY_BATCH),
+                ));
+            }
         });
+        send(batch);
         drop(to_fold);
         let folded = fold
             .join()
@@ -378,17 +444,20 @@ fn fast_pass(
             folded,
             stored,
             invariants,
+            runs,
         })
     })
 }
 
 /// Invariant 4: seqs contiguous from 1, every hash recomputes, the recorded head matches.
-/// Each intact event is handed to `replay` (in batches) as it is checked; the first problem stops
-/// the pass.
+/// Each intact event is handed to `each` as it is checked, decoded when `decode` says so (else
+/// the caller decodes it, and a payload that does not decode goes unreported here); the first
+/// problem stops the pass.
 fn check_chain(
     conn: &Connection,
     problems: &mut Vec<String>,
-    mut replay: impl FnMut(Vec<(Envelope, Event)>) -> Result<()>,
+    decode: bool,
+    mut each: impl FnMut(&EnvelopeRef<'_>, Option<Event>),
 ) -> Result<(i64, String)> {
     let store_id = store::meta_get(conn, "store_id")?.unwrap_or_default();
     let mut prev = store::genesis_hash(&store_id);
@@ -398,9 +467,8 @@ fn check_chain(
         store::ENVELOPE_COLUMNS
     ))?;
     let mut rows = stmt.query([])?;
-    let mut batch = Vec::with_capacity(REPLAY_BATCH);
     while let Some(row) = rows.next()? {
-        let env = store::envelope_from_row(row)?;
+        let env = store::envelope_ref_from_row(row)?;
         if env.seq != expected_seq {
             problems.push(format!(
                 "event log: expected seq {expected_seq}, found {} (events missing or reordered)",
@@ -408,36 +476,31 @@ fn check_chain(
             ));
             return Ok((expected_seq - 1, prev));
         }
-        let hash = store::event_hash(&prev, &env);
-        if hash != env.hash {
+        if !store::hex_matches(env.hash, &store::event_digest(&prev, &env)) {
             problems.push(format!(
                 "event {} ({}): hash does not match its content or its predecessor (edited)",
                 env.seq, env.kind
             ));
             return Ok((env.seq, prev));
         }
-        let event = match store::decode(&env) {
-            Ok(event) => event,
-            Err(e) => {
-                problems.push(e.message);
-                return Ok((env.seq, prev));
+        let event = if decode {
+            match store::decode_ref(&env) {
+                Ok(event) => Some(event),
+                Err(e) => {
+                    problems.push(e.message);
+                    return Ok((env.seq, prev));
+                }
             }
+        } else {
+            None
         };
         if env.seq == 1 && env.kind != "StoreInitialized" {
             problems.push("event 1 is not StoreInitialized".to_string());
         }
-        prev = hash;
+        prev.clear();
+        prev.push_str(env.hash);
         expected_seq += 1;
-        batch.push((env, event));
-        if batch.len() == REPLAY_BATCH {
-            replay(std::mem::replace(
-                &mut batch,
-                Vec::with_capacity(REPLAY_BATCH),
-            ))?;
-        }
-    }
-    if !batch.is_empty() {
-        replay(batch)?;
+        each(&env, event);
     }
     let count = expected_seq - 1;
     let (head_seq, head_hash) = store::head(conn)?;
@@ -663,6 +726,13 @@ fn text(v: rusqlite::types::ValueRef<'_>) -> Result<&str> {
 
 /// Invariants 1, 2 and 5 on the stored projections and idempotency records.
 fn check_invariants(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+    check_books(conn, problems)?;
+    check_keys(conn, problems)
+}
+
+/// Invariants 1 and 2: the ledger balances, and no wallet is negative or differs from its
+/// ledger account.
+fn check_books(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     let (unbalanced, drift) = postings_against_balances(conn)?;
     if unbalanced > 0 {
         problems.push(format!(
@@ -703,6 +773,11 @@ fn check_invariants(conn: &Connection, problems: &mut Vec<String>) -> Result<()>
             "invariant 2: {mismatched} wallet(s) differ from their ledger account"
         ));
     }
+    Ok(())
+}
+
+/// Invariant 5 in SQL (`idempotency::check` does the same in `verify`'s pass over the log).
+fn check_keys(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     let orphan_keys = scalar(
         conn,
         "SELECT COUNT(DISTINCT idempotency_key) FROM events e WHERE idempotency_key IS NOT NULL

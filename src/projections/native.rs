@@ -18,9 +18,16 @@ use std::collections::{HashMap, HashSet};
 use super::digest::{Digests, RowHasher, TableDigest};
 use crate::clock;
 use crate::error::{Error, ErrorCode, Result};
-use crate::event::{BankAccount, Destination, Envelope, Event, SettlementFigures};
+use crate::event::{BankAccount, Destination, Event, SettlementFigures};
 use crate::ids::Id;
 use crate::money::{Amount, Currency};
+
+/// What the fold needs of an event's envelope.
+pub struct Ev<'a> {
+    pub seq: i64,
+    pub kind: &'a str,
+    pub effective_at: &'a str,
+}
 
 struct Member {
     name: String,
@@ -114,7 +121,7 @@ pub struct NativeFold {
     touched: Vec<i64>,
 }
 
-fn corrupt(env: &Envelope, what: &str) -> Error {
+fn corrupt(env: &Ev<'_>, what: &str) -> Error {
     Error::new(
         ErrorCode::StoreCorrupt,
         format!(
@@ -124,7 +131,7 @@ fn corrupt(env: &Envelope, what: &str) -> Error {
     )
 }
 
-fn conflict(env: &Envelope, what: &str) -> Error {
+fn conflict(env: &Ev<'_>, what: &str) -> Error {
     Error::new(
         ErrorCode::StoreCorrupt,
         format!("event {} ({}) repeats a {what}", env.seq, env.kind),
@@ -167,7 +174,7 @@ impl NativeFold {
     }
 
     /// Applies one event, as `projections::apply` would.
-    pub fn apply(&mut self, env: &Envelope, event: &Event) -> Result<()> {
+    pub fn apply(&mut self, env: &Ev<'_>, event: &Event) -> Result<()> {
         if let Event::StoreInitialized { currency, .. } = event {
             self.currency = Some(*currency);
         }
@@ -185,8 +192,8 @@ impl NativeFold {
     }
 
     /// Settings, members, bank links, the simulator, firm banking (SQL: members, banking).
-    fn accounts(&mut self, env: &Envelope, event: &Event) -> Result<()> {
-        let at = &env.effective_at;
+    fn accounts(&mut self, env: &Ev<'_>, event: &Event) -> Result<()> {
+        let at = env.effective_at;
         match event {
             Event::StoreInitialized {
                 store_id,
@@ -226,7 +233,7 @@ impl NativeFold {
                         address: address.clone(),
                         corporate: *corporate,
                         active: true,
-                        registered_at: at.clone(),
+                        registered_at: at.to_string(),
                     },
                 );
                 if self.wallets.insert(member.n, (0, 0)).is_some() {
@@ -266,7 +273,7 @@ impl NativeFold {
                     account: account.clone(),
                     primary: *primary,
                     active: true,
-                    linked_at: at.clone(),
+                    linked_at: at.to_string(),
                 };
                 if self.links.insert(link.n, row).is_some() {
                     return Err(conflict(env, "bank link"));
@@ -355,8 +362,8 @@ impl NativeFold {
     }
 
     /// Recharges, withdrawals, remittances and every statement line (SQL: wallets).
-    fn wallet_lines(&mut self, env: &Envelope, event: &Event) -> Result<()> {
-        let at = &env.effective_at;
+    fn wallet_lines(&mut self, env: &Ev<'_>, event: &Event) -> Result<()> {
+        let at = env.effective_at;
         match event {
             Event::RechargeCompleted {
                 recharge: id,
@@ -609,7 +616,7 @@ impl NativeFold {
     #[allow(clippy::too_many_arguments)]
     fn line(
         &mut self,
-        env: &Envelope,
+        env: &Ev<'_>,
         member: &Id,
         kind: &str,
         reference: &Id,
@@ -632,7 +639,7 @@ impl NativeFold {
         self.hasher
             .int(member.n)
             .int(env.seq)
-            .text(&env.effective_at)
+            .text(env.effective_at)
             .text(kind)
             .text(&reference.to_string())
             .opt_text(counterparty)
@@ -645,8 +652,8 @@ impl NativeFold {
     }
 
     /// Merchants, payments, refunds and settlements (SQL: merchants, payments, settlements).
-    fn books(&mut self, env: &Envelope, event: &Event) -> Result<()> {
-        let at = &env.effective_at;
+    fn books(&mut self, env: &Ev<'_>, event: &Event) -> Result<()> {
+        let at = env.effective_at;
         match event {
             Event::MerchantRegistered {
                 merchant,
@@ -667,7 +674,7 @@ impl NativeFold {
                         code: code.clone(),
                         fee_rate: fee_rate.to_string(),
                         account: account.clone(),
-                        registered_at: at.clone(),
+                        registered_at: at.to_string(),
                         deficit: 0,
                         last_settlement: None,
                     },
@@ -717,7 +724,7 @@ impl NativeFold {
                         Some(clock::to_storage(*expires_at)),
                         None,
                     ),
-                    _ => (amount, "captured", false, None, Some(at.clone())),
+                    _ => (amount, "captured", false, None, Some(at.to_string())),
                 };
                 if let Some(r) = reference
                     && !self.references.insert(r.clone())
@@ -735,7 +742,7 @@ impl NativeFold {
                     status,
                     held,
                     recharge: recharge.map(|r| r.n),
-                    created_at: at.clone(),
+                    created_at: at.to_string(),
                     expires_at,
                     captured_at,
                     closed_at: None,
@@ -752,7 +759,7 @@ impl NativeFold {
                 let p = self.payment(env, payment)?;
                 p.status = "captured";
                 p.captured = amount;
-                p.captured_at = Some(at.clone());
+                p.captured_at = Some(at.to_string());
             }
             Event::HoldVoided { payment, .. } | Event::HoldExpired { payment, .. } => {
                 let status = if matches!(event, Event::HoldVoided { .. }) {
@@ -762,7 +769,7 @@ impl NativeFold {
                 };
                 let p = self.payment(env, payment)?;
                 p.status = status;
-                p.closed_at = Some(at.clone());
+                p.closed_at = Some(at.to_string());
             }
             Event::RefundIssued {
                 refund,
@@ -814,7 +821,7 @@ impl NativeFold {
         Ok(())
     }
 
-    fn payment(&mut self, env: &Envelope, id: &Id) -> Result<&mut Payment> {
+    fn payment(&mut self, env: &Ev<'_>, id: &Id) -> Result<&mut Payment> {
         self.payments
             .get_mut(&id.n)
             .ok_or_else(|| corrupt(env, "payment"))
@@ -822,7 +829,7 @@ impl NativeFold {
 
     fn settlement(
         &mut self,
-        env: &Envelope,
+        env: &Ev<'_>,
         f: &SettlementFigures,
         status: &str,
         reason: Option<&str>,
@@ -845,7 +852,7 @@ impl NativeFold {
             .text(status)
             .opt_int(f.firm_banking.map(|x| x.n))
             .opt_text(reason)
-            .text(&env.effective_at);
+            .text(env.effective_at);
         self.wrote(6);
         let mut seen = HashSet::with_capacity(f.payments.len());
         for p in &f.payments {
@@ -869,7 +876,7 @@ impl NativeFold {
     }
 
     /// The ledger transaction, its postings and the running balances (SQL: ledger).
-    fn ledger(&mut self, env: &Envelope, event: &Event) -> Result<()> {
+    fn ledger(&mut self, env: &Ev<'_>, event: &Event) -> Result<()> {
         let currency = match event {
             Event::StoreInitialized { currency, .. } => *currency,
             _ => self.currency.unwrap_or(Currency::Krw),
@@ -889,7 +896,7 @@ impl NativeFold {
         }
         self.hasher
             .int(env.seq)
-            .text(&env.effective_at)
+            .text(env.effective_at)
             .text(&tx.description);
         self.wrote(8);
         for (idx, (account, amount)) in tx.postings.into_iter().enumerate() {
@@ -1008,7 +1015,7 @@ impl NativeFold {
     }
 }
 
-fn overflow(env: &Envelope) -> Error {
+fn overflow(env: &Ev<'_>) -> Error {
     Error::new(
         ErrorCode::StoreCorrupt,
         format!("event {} ({}) overflows a running total", env.seq, env.kind),
