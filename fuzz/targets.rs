@@ -75,7 +75,10 @@ fn assert_sound(engine: &Engine, what: &str) {
     assert!(report.ok(), "{what}: {:?}", report.problems);
     // verify's in-memory fold and the SQL replay: two implementations of the projections.
     let disagree = engine.replays_disagree_on().expect("replay twice");
-    assert!(disagree.is_empty(), "{what}: fold and SQL disagree on {disagree:?}");
+    assert!(
+        disagree.is_empty(),
+        "{what}: fold and SQL disagree on {disagree:?}"
+    );
 }
 
 /// An import file (JSON Lines or CSV) of arbitrary bytes, imported for real into a fresh store:

@@ -253,14 +253,31 @@ impl Serialize for Amount {
     }
 }
 
+/// Deserializes a value from a JSON string through `parse`, borrowing the text where the
+/// input allows (no allocation per value).
+pub(crate) struct TextVisitor<F>(pub &'static str, pub F);
+
+impl<T, F: FnOnce(&str) -> Result<T, String>> serde::de::Visitor<'_> for TextVisitor<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+        (self.1)(s).map_err(E::custom)
+    }
+}
+
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        let v = Decimal::from_str_exact(&s).map_err(serde::de::Error::custom)?;
-        if v.is_sign_negative() && !v.is_zero() {
-            return Err(serde::de::Error::custom("negative amount in event"));
-        }
-        Ok(Amount(v.normalize()))
+        d.deserialize_str(TextVisitor("an amount", |s: &str| {
+            let v = Decimal::from_str_exact(s).map_err(|e| e.to_string())?;
+            if v.is_sign_negative() && !v.is_zero() {
+                return Err("negative amount in event".to_string());
+            }
+            Ok(Amount(v.normalize()))
+        }))
     }
 }
 
@@ -323,9 +340,10 @@ impl Serialize for FeeRate {
 
 impl<'de> Deserialize<'de> for FeeRate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        let v = Decimal::from_str_exact(&s).map_err(serde::de::Error::custom)?;
-        FeeRate::new(v).map_err(serde::de::Error::custom)
+        d.deserialize_str(TextVisitor("a fee rate", |s: &str| {
+            let v = Decimal::from_str_exact(s).map_err(|e| e.to_string())?;
+            FeeRate::new(v).map_err(|e| e.to_string())
+        }))
     }
 }
 

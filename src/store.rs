@@ -575,3 +575,53 @@ pub fn last_effective_at(conn: &Connection) -> Result<Option<String>> {
         )
         .optional()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_spells_numbers_like_to_string() {
+        for n in [0, 1, 9, 10, -1, 1_539_105, i64::MAX, i64::MIN] {
+            let mut buf = [0; 20];
+            assert_eq!(decimal(n, &mut buf), n.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn hex_matches_only_the_lowercase_spelling() {
+        let digest: [u8; 32] = Sha256::digest(b"payctl").into();
+        let text = hex(&digest);
+        assert!(hex_matches(&text, &digest));
+        assert!(!hex_matches(&text.to_uppercase(), &digest));
+        assert!(!hex_matches(&text[..62], &digest));
+        let mut other = digest;
+        other[31] ^= 1;
+        assert!(!hex_matches(&text, &other));
+    }
+
+    /// The borrowed and the owned envelope hash alike (`verify` uses one, `append` the other).
+    #[test]
+    fn event_hash_is_the_digest_of_the_borrowed_row() {
+        let env = Envelope {
+            seq: 12,
+            stream: "member-mem_1".into(),
+            version: 3,
+            kind: "MemberUpdated".into(),
+            schema: 1,
+            payload: "{}".into(),
+            recorded_at: "2026-01-01T00:00:00.000000Z".into(),
+            effective_at: "2026-01-01T00:00:00.000000Z".into(),
+            actor: "tester".into(),
+            idempotency_key: None,
+            hash: String::new(),
+        };
+        let hash = event_hash("prev", &env);
+        assert!(hex_matches(&hash, &event_digest("prev", &env.borrowed())));
+        let keyed = Envelope {
+            idempotency_key: Some("k".into()),
+            ..env.clone()
+        };
+        assert_ne!(event_hash("prev", &keyed), hash);
+    }
+}

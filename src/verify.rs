@@ -313,12 +313,43 @@ fn verify_snapshot(conn: &Connection) -> Result<VerifyReport> {
     })
 }
 
-/// An event as the fold thread receives it: decoding is its work, not the chain's.
-struct Raw {
-    seq: i64,
-    schema: i64,
-    payload: String,
-    effective_at: String,
+/// Events as the fold thread receives them, undecoded (decoding is its work, not the chain's):
+/// the texts of a whole batch in one buffer, so a batch costs two allocations, not two per event.
+#[derive(Default)]
+struct RawBatch {
+    text: String,
+    /// seq, schema, and where the payload and the effective time end in `text`.
+    events: Vec<(i64, i64, usize, usize)>,
+}
+
+impl RawBatch {
+    fn with_capacity(events: usize) -> RawBatch {
+        RawBatch {
+            text: String::with_capacity(events * 256),
+            events: Vec::with_capacity(events),
+        }
+    }
+
+    fn push(&mut self, env: &EnvelopeRef<'_>) {
+        self.text.push_str(env.payload);
+        let payload_end = self.text.len();
+        self.text.push_str(env.effective_at);
+        self.events
+            .push((env.seq, env.schema, payload_end, self.text.len()));
+    }
+
+    /// Each event's seq, schema, payload and effective time.
+    fn iter(&self) -> impl Iterator<Item = (i64, i64, &str, &str)> {
+        let mut start = 0;
+        self.events
+            .iter()
+            .map(move |&(seq, schema, payload_end, at_end)| {
+                let payload = &self.text[start..payload_end];
+                let at = &self.text[payload_end..at_end];
+                start = at_end;
+                (seq, schema, payload, at)
+            })
+    }
 }
 
 /// What the fast pass found: the chain's length and head, the fold's digests, and (when a second
@@ -357,7 +388,7 @@ fn second_reader(conn: &Connection) -> Option<Connection> {
 fn fast_pass(
     conn: &Connection,
     second: Option<Connection>,
-    salt: &[u8; 32],
+    salt: &digest::Salt,
     keys: &KeyHasher,
     problems: &mut Vec<String>,
 ) -> Result<FastPass> {
@@ -379,18 +410,18 @@ fn fast_pass(
             })
             .transpose()
             .map_err(spawn_error)?;
-        let (to_fold, batches) = sync_channel::<Vec<Raw>>(8);
+        let (to_fold, batches) = sync_channel::<RawBatch>(8);
         let fold = std::thread::Builder::new()
             .name("verify-fold".into())
             .spawn_scoped(scope, move || {
                 let mut fold = NativeFold::new(salt);
                 for batch in batches {
-                    for raw in &batch {
-                        let event = store::decode_payload(raw.seq, "", raw.schema, &raw.payload)?;
+                    for (seq, schema, payload, effective_at) in batch.iter() {
+                        let event = store::decode_payload(seq, "", schema, payload)?;
                         let env = Ev {
-                            seq: raw.seq,
+                            seq,
                             kind: event.kind(),
-                            effective_at: &raw.effective_at,
+                            effective_at,
                         };
                         fold.apply(&env, &event)?;
                     }
@@ -401,25 +432,20 @@ fn fast_pass(
         // A fold that stopped (an event it cannot apply) stops receiving; the chain is still
         // checked to the end.
         let mut feeding = true;
-        let mut send = |batch: Vec<Raw>| {
-            if feeding && !batch.is_empty() {
+        let mut send = |batch: RawBatch| {
+            if feeding && !batch.events.is_empty() {
                 feeding = to_fold.send(batch).is_ok();
             }
         };
         let mut runs = KeyRuns::default();
-        let mut batch = Vec::with_capacity(REPLAY_BATCH);
+        let mut batch = RawBatch::with_capacity(REPLAY_BATCH);
         let chain = check_chain(conn, problems, false, |env, _| {
             runs.push(env.seq, env.idempotency_key, keys);
-            batch.push(Raw {
-                seq: env.seq,
-                schema: env.schema,
-                payload: env.payload.to_string(),
-                effective_at: env.effective_at.to_string(),
-            });
-            if batch.len() == REPLAY_BATCH {
+            batch.push(env);
+            if batch.events.len() == REPLAY_BATCH {
                 send(std::mem::replace(
                     &mut batch,
-                    Vec::with_capacity(REPLAY_BATCH),
+                    RawBatch::with_capacity(REPLAY_BATCH),
                 ));
             }
         });

@@ -15,7 +15,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::digest::{Digests, RowHasher, TableDigest};
+use super::digest::{Digests, RowHasher, Salt, TableDigest};
 use crate::clock;
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::{BankAccount, Destination, Event, SettlementFigures};
@@ -143,7 +143,7 @@ fn status(failed: bool) -> &'static str {
 }
 
 impl NativeFold {
-    pub fn new(salt: &[u8; 32]) -> NativeFold {
+    pub fn new(salt: &Salt) -> NativeFold {
         NativeFold {
             hasher: RowHasher::new(salt),
             written: [TableDigest::default(); 10],
