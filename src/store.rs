@@ -515,19 +515,7 @@ pub fn envelope_ref_from_row<'a>(r: &'a rusqlite::Row<'_>) -> rusqlite::Result<E
 }
 
 pub fn envelope_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Envelope> {
-    Ok(Envelope {
-        seq: r.get(0)?,
-        stream: r.get(1)?,
-        version: r.get(2)?,
-        kind: r.get(3)?,
-        schema: r.get(4)?,
-        payload: r.get(5)?,
-        recorded_at: r.get(6)?,
-        effective_at: r.get(7)?,
-        actor: r.get(8)?,
-        idempotency_key: r.get(9)?,
-        hash: r.get(10)?,
-    })
+    envelope_ref_from_row(r).map(|e| e.to_owned())
 }
 
 pub const ENVELOPE_COLUMNS: &str = "seq, stream, version, kind, schema, payload, recorded_at, \

@@ -284,7 +284,7 @@ fn verify_snapshot(conn: &Connection) -> Result<VerifyReport> {
             // that wrote the tables, and compare row by row to name what differs.
             let (_, _, replayed) = check_chain_and_replay(conn, &mut problems)?;
             if let Some(replayed) = replayed {
-                tables_compared = compare_by_digest(conn, replayed, &mut problems)?;
+                tables_compared = compare_by_digest(conn, &stored, &salt, replayed, &mut problems)?;
             }
         }
     }
@@ -315,7 +315,6 @@ fn verify_snapshot(conn: &Connection) -> Result<VerifyReport> {
 
 /// Events as the fold thread receives them, undecoded (decoding is its work, not the chain's):
 /// the texts of a whole batch in one buffer, so a batch costs two allocations, not two per event.
-#[derive(Default)]
 struct RawBatch {
     text: String,
     /// seq, schema, and where the payload and the effective time end in `text`.
@@ -539,87 +538,47 @@ fn check_chain(
     Ok((count, prev))
 }
 
-/// A SHA-256 over one table's rows in key order, each value tagged with its type (so `1` and
-/// `'1'` differ) and texts and blobs length-prefixed (so no two rows run together).
-/// Digests of the projection tables that `part` selects (None: all), in schema order.
-fn table_digests(conn: &Connection, part: Option<Part>) -> Result<Vec<(&'static str, [u8; 32])>> {
-    use rusqlite::types::ValueRef;
-    use sha2::{Digest, Sha256};
-    let mut digests = Vec::with_capacity(PROJECTION_TABLES.len());
-    for (table, order) in PROJECTION_TABLES
-        .iter()
-        .filter(|(t, _)| part.is_none_or(|p| Part::of_table(t) == p))
-    {
-        // Table names and orders come from the fixed schema list, never from input.
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
-        let n = stmt.column_count();
-        let mut rows = stmt.query([])?;
-        let mut h = Sha256::new();
-        while let Some(row) = rows.next()? {
-            h.update([0xff]);
-            for i in 0..n {
-                match row.get_ref(i)? {
-                    ValueRef::Null => h.update([0]),
-                    ValueRef::Integer(v) => {
-                        h.update([1]);
-                        h.update(v.to_le_bytes());
-                    }
-                    ValueRef::Real(v) => {
-                        h.update([2]);
-                        h.update(v.to_bits().to_le_bytes());
-                    }
-                    ValueRef::Text(v) => {
-                        h.update([3]);
-                        h.update((v.len() as u64).to_le_bytes());
-                        h.update(v);
-                    }
-                    ValueRef::Blob(v) => {
-                        h.update([4]);
-                        h.update((v.len() as u64).to_le_bytes());
-                        h.update(v);
-                    }
-                }
-            }
-        }
-        digests.push((*table, h.finalize().into()));
-    }
-    Ok(digests)
-}
-
-/// Invariant 3: the stored projections hash like the replayed ones, table by table. The stored
-/// side and the two replayed parts are hashed at once on three threads; a table whose digests
-/// differ is then compared row by row, to say which row.
+/// Invariant 3 after the SQL replay: the stored tables' digests (already taken, with `salt`)
+/// against the two replayed parts', hashed at once on two threads; a table whose digests differ
+/// is then compared row by row, to say which row.
 fn compare_by_digest(
     store: &Connection,
+    stored: &Digests,
+    salt: &digest::Salt,
     replayed: Replayed,
     problems: &mut Vec<String>,
 ) -> Result<usize> {
     let Replayed { accounts, books } = replayed;
-    let (stored, accounts, books) = std::thread::scope(|scope| {
-        let spawn = |name: &str, conn: Connection, part: Part| {
+    let (accounts, books) = std::thread::scope(|scope| {
+        let spawn = |name: &str, conn: Connection| {
             std::thread::Builder::new()
                 .name(name.into())
                 .spawn_scoped(scope, move || {
-                    let digests = table_digests(&conn, Some(part));
+                    let digests = digest::stored_digests(&conn, salt);
                     (conn, digests)
                 })
                 .map_err(|e| Error::internal(format!("starting a digest thread: {e}")))
         };
-        let a = spawn("digest-accounts", accounts, Part::Accounts)?;
-        let b = spawn("digest-books", books, Part::Books)?;
-        let stored = table_digests(store, None);
+        let a = spawn("digest-accounts", accounts)?;
+        let b = spawn("digest-books", books)?;
         let join = |h: std::thread::ScopedJoinHandle<'_, _>| {
             h.join()
                 .map_err(|_| Error::internal("a digest thread panicked"))
         };
-        Ok::<_, Error>((stored, join(a)?, join(b)?))
+        Ok::<_, Error>((join(a)?, join(b)?))
     })?;
     let ((accounts, a), (books, b)) = (accounts, books);
-    let theirs: HashMap<&str, [u8; 32]> = a?.into_iter().chain(b?).collect();
-    let differing: Vec<usize> = stored?
+    let (a, b) = (a?, b?);
+    let differing: Vec<usize> = PROJECTION_TABLES
         .iter()
         .enumerate()
-        .filter(|(_, (table, digest))| theirs.get(table) != Some(digest))
+        .filter(|(_, (table, _))| {
+            let theirs = match Part::of_table(table) {
+                Part::Accounts => &a,
+                Part::Books => &b,
+            };
+            stored.get(table) != theirs.get(table)
+        })
         .map(|(i, _)| i)
         .collect();
     if !differing.is_empty() {

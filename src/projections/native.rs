@@ -877,10 +877,8 @@ impl NativeFold {
 
     /// The ledger transaction, its postings and the running balances (SQL: ledger).
     fn ledger(&mut self, env: &Ev<'_>, event: &Event) -> Result<()> {
-        let currency = match event {
-            Event::StoreInitialized { currency, .. } => *currency,
-            _ => self.currency.unwrap_or(Currency::Krw),
-        };
+        // `apply` has set the currency, from this very event when it initializes the store.
+        let currency = self.currency.unwrap_or(Currency::Krw);
         let Some(tx) = crate::ledger::transaction(event, currency) else {
             return Ok(());
         };
