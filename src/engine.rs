@@ -144,6 +144,15 @@ impl Engine {
         self.created
     }
 
+    /// Opens a read transaction for the rest of this engine's life: every later query sees the
+    /// same snapshot of the store (a report's lines agree with each other even while another
+    /// process writes), and one lock round replaces one per statement. For one-shot read
+    /// commands; the console keeps autocommit reads so it sees new writes.
+    pub fn begin_snapshot(&self) -> Result<()> {
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        Ok(())
+    }
+
     pub fn connection(&self) -> &Connection {
         &self.conn
     }

@@ -232,3 +232,28 @@ fn an_event_that_cannot_replay_is_reported_by_verify() {
         report.problems
     );
 }
+
+#[test]
+fn a_snapshot_reader_sees_one_state_of_the_store_while_another_engine_writes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("store.db");
+    let register = |n: u32| Command::RegisterMember {
+        name: format!("Member {n}"),
+        email: format!("m{n}@example.com"),
+        address: None,
+        corporate: false,
+    };
+    let mut writer = Engine::open(&path, OpenMode::CreateIfMissing).expect("open writer");
+    writer.execute(&register(1), &ctx()).expect("first write");
+    let snapshot = Engine::open(&path, OpenMode::MustExist).expect("open snapshot");
+    snapshot.begin_snapshot().expect("begin snapshot");
+    let autocommit = Engine::open(&path, OpenMode::MustExist).expect("open reader");
+    let before = snapshot.log_head().expect("head");
+    writer.execute(&register(2), &ctx()).expect("second write");
+    // The snapshot still answers from the state it first read; a plain reader moves on.
+    assert_eq!(snapshot.log_head().expect("head again"), before);
+    assert_eq!(autocommit.log_head().expect("head").0, before.0 + 1);
+    // Holding a snapshot never blocks the writer.
+    writer.execute(&register(3), &ctx()).expect("third write");
+    assert_eq!(snapshot.log_head().expect("head once more"), before);
+}

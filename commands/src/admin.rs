@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use crate::App;
 use crate::exit::{CmdResult, Failure};
 use crate::output::money;
-use crate::write::{WriteArgs, invalid, open_read, open_write, parse_amount};
+use crate::write::{WriteArgs, invalid, open_read, open_snapshot, open_write, parse_amount};
 
 /// Create the store with its settings (a write command on a missing store creates one with defaults).
 #[derive(Debug, Args)]
@@ -127,7 +127,7 @@ pub fn run_init(a: InitArgs, app: &App) -> CmdResult {
 }
 
 pub fn run_config(_a: ConfigArgs, app: &App) -> CmdResult {
-    let engine = open_read(app)?;
+    let engine = open_snapshot(app)?;
     let s = engine.settings_or_default()?;
     let (events, head) = engine.log_head()?;
     let config_file = crate::settings::config_path().map(|p| p.display().to_string());

@@ -7,7 +7,7 @@ use payctl_core::queries::{Link, Page};
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
-use crate::write::{WriteArgs, execute, open_read, parse_amount, print};
+use crate::write::{WriteArgs, execute, open_snapshot, parse_amount, print};
 
 #[derive(Debug, Subcommand)]
 pub enum BankCommand {
@@ -127,12 +127,12 @@ pub fn run(command: BankCommand, app: &App) -> CmdResult {
             );
         }
         BankCommand::List { member, limit } => {
-            let engine = open_read(app)?;
+            let engine = open_snapshot(app)?;
             let links = engine.links(member.as_deref(), Page { limit, offset: 0 })?;
             print_links(app, &links);
         }
         BankCommand::Request { id } => {
-            let engine = open_read(app)?;
+            let engine = open_snapshot(app)?;
             let r = engine.firm_banking_request(&id)?;
             if app.out.json {
                 app.out
@@ -152,7 +152,7 @@ pub fn run(command: BankCommand, app: &App) -> CmdResult {
             ]);
         }
         BankCommand::Requests { limit } => {
-            let engine = open_read(app)?;
+            let engine = open_snapshot(app)?;
             let list = engine.firm_banking(Page { limit, offset: 0 })?;
             if app.out.json {
                 app.out.json_value(&serde_json::json!({ "requests": list }));

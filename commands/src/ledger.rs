@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
-use crate::write::{invalid, open_read};
+use crate::write::{invalid, open_snapshot};
 
 #[derive(Debug, Subcommand)]
 pub enum LedgerCommand {
@@ -35,7 +35,7 @@ pub enum LedgerCommand {
 }
 
 pub fn run(command: LedgerCommand, app: &App) -> CmdResult {
-    let engine = open_read(app)?;
+    let engine = open_snapshot(app)?;
     let c = engine.settings_or_default()?.currency;
     match command {
         LedgerCommand::Balances { as_of } => {

@@ -8,7 +8,7 @@ use payctl_core::queries::{Member, Page};
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
-use crate::write::{WriteArgs, execute, open_read, print};
+use crate::write::{WriteArgs, execute, open_snapshot, print};
 
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
@@ -107,7 +107,7 @@ pub fn run(command: MemberCommand, app: &App) -> CmdResult {
             print(app, &done, format!("Deactivated member {}", done.id()));
         }
         MemberCommand::Show { member } => {
-            let engine = open_read(app)?;
+            let engine = open_snapshot(app)?;
             let m = engine.member(&member, clock::now())?;
             let links = engine.links(Some(&m.id), Page::default())?;
             if app.out.json {
@@ -135,7 +135,7 @@ pub fn run(command: MemberCommand, app: &App) -> CmdResult {
             crate::bank::print_links(app, &links);
         }
         MemberCommand::List(args) => {
-            let engine = open_read(app)?;
+            let engine = open_snapshot(app)?;
             let page = Page {
                 limit: args.limit,
                 offset: args.offset,

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
-use crate::write::{WriteArgs, execute, open_read, parse_amount, print};
+use crate::write::{WriteArgs, execute, open_snapshot, parse_amount, print};
 
 #[derive(Debug, Subcommand)]
 pub enum MerchantCommand {
@@ -101,7 +101,7 @@ pub fn run(command: MerchantCommand, app: &App) -> CmdResult {
             print(app, &done, format!("Updated merchant {}", done.id()));
         }
         MerchantCommand::Show { merchant } => {
-            let engine = open_read(app)?;
+            let engine = open_snapshot(app)?;
             let m = engine.merchant(&merchant)?;
             if app.out.json {
                 app.out
@@ -124,7 +124,7 @@ pub fn run(command: MerchantCommand, app: &App) -> CmdResult {
             ]);
         }
         MerchantCommand::List { limit, offset } => {
-            let engine = open_read(app)?;
+            let engine = open_snapshot(app)?;
             let list = engine.merchants(Page { limit, offset })?;
             print_merchants(app, &list);
         }

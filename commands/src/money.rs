@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
-use crate::write::{WriteArgs, execute, invalid, open_read, parse_amount, print};
+use crate::write::{WriteArgs, execute, invalid, open_snapshot, parse_amount, print};
 
 #[derive(Debug, Subcommand)]
 pub enum MoneyCommand {
@@ -106,7 +106,7 @@ pub fn run(command: MoneyCommand, app: &App) -> CmdResult {
             );
         }
         MoneyCommand::Balance { member, as_of } => {
-            let engine = open_read(app)?;
+            let engine = open_snapshot(app)?;
             let b = match as_of {
                 None => engine.balance(&member, clock::now())?,
                 Some(text) => {
@@ -136,7 +136,7 @@ pub fn run(command: MoneyCommand, app: &App) -> CmdResult {
             limit,
             offset,
         } => {
-            let engine = open_read(app)?;
+            let engine = open_snapshot(app)?;
             let entries = engine.history(&member, Page { limit, offset })?;
             if app.out.json {
                 app.out

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
-use crate::write::{WriteArgs, execute, open_read, parse_amount, print};
+use crate::write::{WriteArgs, execute, open_snapshot, parse_amount, print};
 
 /// Pay a merchant from a member's wallet: captured at once, or only authorized with --hold.
 #[derive(Debug, Args)]
@@ -177,7 +177,7 @@ pub fn run_refund(a: RefundArgs, app: &App) -> CmdResult {
 }
 
 pub fn run_payment(command: PaymentCommand, app: &App) -> CmdResult {
-    let engine = open_read(app)?;
+    let engine = open_snapshot(app)?;
     match command {
         PaymentCommand::Show { payment } => {
             let p = engine.payment(&payment, clock::now())?;

@@ -8,7 +8,7 @@ use payctl_core::queries::{Page, Settlement};
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
-use crate::write::{WriteArgs, execute, open_read, parse_time};
+use crate::write::{WriteArgs, execute, open_snapshot, parse_time};
 
 /// Settle merchants: every captured, unsettled payment captured before the cutoff is paid out,
 /// less per-payment fees (rounded half up) and any deficit. Each payment settles once, ever.
@@ -81,7 +81,7 @@ pub fn run_settle(a: SettleArgs, app: &App) -> CmdResult {
 }
 
 pub fn run_settlement(command: SettlementCommand, app: &App) -> CmdResult {
-    let engine = open_read(app)?;
+    let engine = open_snapshot(app)?;
     match command {
         SettlementCommand::Show { id } => {
             let s = engine.settlement(&id)?;

@@ -51,6 +51,14 @@ pub fn open_write(app: &App) -> Result<Engine, Failure> {
     Ok(engine)
 }
 
+/// `open_read` inside one read transaction: for commands that only read, so all they print comes
+/// from one snapshot.
+pub fn open_snapshot(app: &App) -> Result<Engine, Failure> {
+    let engine = open_read(app)?;
+    engine.begin_snapshot()?;
+    Ok(engine)
+}
+
 pub fn open_read(app: &App) -> Result<Engine, Failure> {
     Ok(Engine::open_with_timeout(
         &app.db,
