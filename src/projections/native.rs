@@ -14,6 +14,7 @@
 //! so a replay with a duplicate key can never match them.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Display;
 
 use super::digest::{Digests, RowHasher, Salt, TableDigest};
 use crate::clock;
@@ -420,17 +421,7 @@ impl NativeFold {
                     (true, false) => ("recharge", amount),
                     (false, false) => ("withdrawal", -amount),
                 };
-                let counterparty = link.to_string();
-                self.line(
-                    env,
-                    member,
-                    kind,
-                    id,
-                    Some(&counterparty),
-                    delta,
-                    0,
-                    status(failed),
-                )?;
+                self.line(env, member, kind, id, Some(link), delta, 0, status(failed))?;
             }
             Event::RemittanceCompleted {
                 remittance,
@@ -472,9 +463,9 @@ impl NativeFold {
                     .opt_text(reason)
                     .text(at);
                 self.wrote(4);
-                let counterparty = match to {
-                    Destination::Member(m) => m.to_string(),
-                    Destination::Bank(b) => b.to_string(),
+                let counterparty: &dyn Display = match to {
+                    Destination::Member(m) => m,
+                    Destination::Bank(b) => b,
                 };
                 let delta = if failed { 0 } else { -amount };
                 self.line(
@@ -482,19 +473,18 @@ impl NativeFold {
                     from,
                     "remit_out",
                     remittance,
-                    Some(&counterparty),
+                    Some(counterparty),
                     delta,
                     0,
                     status(failed),
                 )?;
                 if let (false, Destination::Member(to)) = (failed, to) {
-                    let counterparty = from.to_string();
                     self.line(
                         env,
                         to,
                         "remit_in",
                         remittance,
-                        Some(&counterparty),
+                        Some(from),
                         amount,
                         0,
                         "completed",
@@ -509,13 +499,12 @@ impl NativeFold {
                 ..
             } => {
                 let amount = self.minor(amount);
-                let counterparty = merchant.to_string();
                 self.line(
                     env,
                     member,
                     "payment",
                     payment,
-                    Some(&counterparty),
+                    Some(merchant),
                     -amount,
                     0,
                     "completed",
@@ -529,13 +518,12 @@ impl NativeFold {
                 ..
             } => {
                 let amount = self.minor(amount);
-                let counterparty = merchant.to_string();
                 self.line(
                     env,
                     member,
                     "hold",
                     payment,
-                    Some(&counterparty),
+                    Some(merchant),
                     0,
                     amount,
                     "completed",
@@ -549,13 +537,12 @@ impl NativeFold {
                 released,
             } => {
                 let (amount, released) = (self.minor(amount), self.minor(released));
-                let counterparty = merchant.to_string();
                 self.line(
                     env,
                     member,
                     "capture",
                     payment,
-                    Some(&counterparty),
+                    Some(merchant),
                     -amount,
                     -(amount + released),
                     "completed",
@@ -595,13 +582,12 @@ impl NativeFold {
                 ..
             } => {
                 let amount = self.minor(amount);
-                let counterparty = payment.to_string();
                 self.line(
                     env,
                     member,
                     "refund",
                     refund,
-                    Some(&counterparty),
+                    Some(payment),
                     amount,
                     0,
                     "completed",
@@ -620,7 +606,7 @@ impl NativeFold {
         member: &Id,
         kind: &str,
         reference: &Id,
-        counterparty: Option<&str>,
+        counterparty: Option<&dyn Display>,
         amount: i64,
         held: i64,
         status: &str,
@@ -641,8 +627,8 @@ impl NativeFold {
             .int(env.seq)
             .text(env.effective_at)
             .text(kind)
-            .text(&reference.to_string())
-            .opt_text(counterparty)
+            .display(reference)
+            .opt_display(counterparty)
             .int(amount)
             .int(held)
             .int(balance_after)
