@@ -3,6 +3,7 @@
 
 mod admin;
 mod bank;
+mod cli_tree;
 mod demo;
 mod events;
 mod exit;
@@ -31,11 +32,31 @@ use crate::output::Output;
 #[derive(Debug, Parser)]
 #[command(
     name = "payctl",
-    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("PAYCTL_GIT_HASH"), ")"),
+    version = VERSION,
+    about = ABOUT,
     infer_subcommands = false,
-    after_help = "Examples:\n  payctl init --currency KRW\n  payctl member register --name 'Kim Minji' --email minji@example.com\n  payctl money balance minji@example.com\n\nExit codes: 0 ok, 1 internal, 2 invalid input, 3 refused by a rule, 4 not found,\n5 conflict, 6 store problem."
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
+    #[command(flatten)]
+    globals: Globals,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+const ABOUT: &str = "payctl — members, bank accounts, wallets, remittances, payments, refunds and \
+    settlement on one local, event-sourced, double-entry SQLite store";
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("PAYCTL_GIT_HASH"),
+    ")"
+);
+const AFTER_HELP: &str = "Examples:\n  payctl init --currency KRW\n  payctl member register --name 'Kim Minji' --email minji@example.com\n  payctl money balance minji@example.com\n\nExit codes: 0 ok, 1 internal, 2 invalid input, 3 refused by a rule, 4 not found,\n5 conflict, 6 store problem.";
+
+// The flags every command takes (a plain comment: a doc comment would become the about text).
+#[derive(Debug, clap::Args)]
+struct Globals {
     /// Store file (default: the platform data dir, e.g. ~/.local/share/payctl/payctl.db).
     #[arg(
         long,
@@ -55,52 +76,56 @@ pub struct Cli {
     /// NO_COLOR).
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
     color: Option<settings::ColorChoice>,
-    #[command(subcommand)]
-    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Members: register, show, list, update, deactivate.
     #[command(
         subcommand,
-        after_help = "Example:\n  payctl member register --name 'Kim Minji' --email minji@example.com"
+        about = cli_tree::MEMBER.about,
+        after_help = cli_tree::MEMBER.example
     )]
     Member(member::MemberCommand),
-    /// Linked bank accounts, firm-banking requests and the bank simulator.
     #[command(
         subcommand,
-        after_help = "Example:\n  payctl bank link mem_1 --bank KB --account 123-45-678901"
+        about = cli_tree::BANK.about,
+        after_help = cli_tree::BANK.example
     )]
     Bank(bank::BankCommand),
-    /// Wallets: recharge, withdraw, balance, history.
     #[command(
         subcommand,
-        after_help = "Example:\n  payctl money recharge mem_1 50,000"
+        about = cli_tree::MONEY.about,
+        after_help = cli_tree::MONEY.example
     )]
     Money(money::MoneyCommand),
     Remit(remit::RemitArgs),
-    /// Merchants: register, update, show, list.
-    #[command(subcommand, after_help = "Example:\n  payctl merchant show HANBIT-GN")]
+    #[command(
+        subcommand,
+        about = cli_tree::MERCHANT.about,
+        after_help = cli_tree::MERCHANT.example
+    )]
     Merchant(merchant::MerchantCommand),
     Pay(pay::PayArgs),
     Capture(pay::CaptureArgs),
     Void(pay::VoidArgs),
     Refund(pay::RefundArgs),
-    /// Payments: show, list.
     #[command(
         subcommand,
-        after_help = "Example:\n  payctl payment list --status authorized"
+        about = cli_tree::PAYMENT.about,
+        after_help = cli_tree::PAYMENT.example
     )]
     Payment(pay::PaymentCommand),
     Settle(settle::SettleArgs),
-    /// Settlements: show, list.
-    #[command(subcommand, after_help = "Example:\n  payctl settlement show stl_1")]
-    Settlement(settle::SettlementCommand),
-    /// The double-entry ledger: balances and transactions.
     #[command(
         subcommand,
-        after_help = "Example:\n  payctl ledger balances --as-of 2026-03-03"
+        about = cli_tree::SETTLEMENT.about,
+        after_help = cli_tree::SETTLEMENT.example
+    )]
+    Settlement(settle::SettlementCommand),
+    #[command(
+        subcommand,
+        about = cli_tree::LEDGER.about,
+        after_help = cli_tree::LEDGER.example
     )]
     Ledger(ledger::LedgerCommand),
     Events(events::EventsArgs),
@@ -165,7 +190,7 @@ fn main() {
     let _ = color_eyre::install();
     let args: Vec<String> = std::env::args().collect();
     let wants_json = args.iter().any(|a| a == "--json");
-    let cli = match Cli::try_parse_from(&args) {
+    let cli = match cli_tree::parse(&args) {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -192,9 +217,12 @@ fn main() {
         )),
     };
     let app = App {
-        db: cli.db.or(file.db).unwrap_or_else(default_db),
-        actor: cli.actor.or(file.actor).unwrap_or_else(os_user),
-        out: Output::new(cli.json, cli.color.or(file.color).unwrap_or_default()),
+        db: cli.globals.db.or(file.db).unwrap_or_else(default_db),
+        actor: cli.globals.actor.or(file.actor).unwrap_or_else(os_user),
+        out: Output::new(
+            cli.globals.json,
+            cli.globals.color.or(file.color).unwrap_or_default(),
+        ),
     };
     let command = match cli.command {
         Some(c) => c,
