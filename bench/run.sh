@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # The benchmark suite (issue: performance). Not a test: a measurement anyone can rerun.
 #
-#   bench/run.sh                 100k and 1M operations (about 15 minutes on 2 cores)
+#   bench/run.sh                 100k and 1M operations (about 10 minutes on 2 cores)
 #   BENCH_SIZES=100000 bench/run.sh          one size only
-#   BENCH_RUNS=5 bench/run.sh                more runs of the fast commands (default 3)
+#   BENCH_RUNS=5 bench/run.sh                runs of balances, verify and rebuild (default 3)
 #
 # For each size it builds a workload with `payctl demo`, then measures in one run, side by side:
 # import throughput and peak RSS; `payctl ledger balances`, `verify`, `rebuild` against
 # `ledger bal` and `hledger bal` on the same store's export; one `payctl remit` and one
 # `payctl money balance` as whole processes against the sqlite3 CLI doing the equivalent one-row
 # write and indexed read on a copy of the same store; store bytes per event; and, at the largest
-# size, the console's first frame and frame times. Prints a Markdown table (also written to
+# size, the console's first frame and frame times and what bounds verify (examples/verify_floor.rs,
+# each of its stages alone). Prints a Markdown table (also written to
 # bench/results/<date>-<size>.md). Installs what it needs (hyperfine, GNU time, sqlite3, ledger,
 # hledger) from Debian's packages when missing.
 set -euo pipefail
@@ -40,11 +41,11 @@ keep=${BENCH_KEEP:-}
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
 
 # median wall seconds of a hyperfine JSON export
-median() { python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"; }
+median() { python3 -c 'import json,sys; print("%.6f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"; }
 # hyperfine, N runs, no shell, its median in seconds
 hf() { # $1 name, $2 runs, rest: command (one string) [--prepare CMD]
   local name=$1 n=$2; shift 2
-  hyperfine -N --style none --warmup "$([ "$n" -ge 3 ] && echo 2 || echo 0)" --runs "$n" \
+  hyperfine -N --style none --warmup "$([ "$n" -ge 100 ] && echo 20 || { [ "$n" -ge 3 ] && echo 2 || echo 0; })" --runs "$n" \
     --export-json "$work/$name.json" "$@" >/dev/null 2>&1
   median "$work/$name.json"
 }
@@ -77,16 +78,19 @@ for size in $sizes; do
   t_bal=$(hf balances "$runs" "$payctl --db $db ledger balances")
   t_ledger=$(hf ledger "$heavy" "ledger -f $work/export.journal bal")
   t_hledger=$(hf hledger 1 "hledger -f $work/export.journal bal")
-  t_verify=$(hf verify "$heavy" "$payctl --db $db verify")
-  t_rebuild=$(hf rebuild "$heavy" "$payctl --db $db rebuild")
+  t_verify=$(hf verify "$runs" "$payctl --db $db verify")
+  t_rebuild=$(hf rebuild "$runs" "$payctl --db $db rebuild")
 
   # One command as a whole process vs the sqlite3 CLI on a copy of the same store.
   rich=$(sqlite3 "$db" "SELECT member FROM wallets ORDER BY balance_minor DESC LIMIT 1")
   cp "$db" "$work/raw.db"; [ -f "$db-wal" ] && cp "$db-wal" "$work/raw.db-wal"
-  t_remit=$(hf remit 50 "$payctl --db $db remit mem_$rich --to mem_$(( rich == 1 ? 2 : 1 )) 1")
-  t_raw_write=$(hf raw_write 50 "sqlite3 $work/raw.db \"PRAGMA synchronous=FULL; INSERT INTO events(stream,version,kind,schema,payload,recorded_at,effective_at,actor,hash) VALUES('bench',abs(random()),'Bench',1,'{}','t','t','a','h')\"")
-  t_lookup=$(hf lookup 50 "$payctl --db $db money balance mem_$rich")
-  t_raw_read=$(hf raw_read 50 "sqlite3 $work/raw.db \"SELECT balance_minor, held_minor FROM wallets WHERE member = $rich\"")
+  # Flush what the copy and the rebuild left dirty: a command's fsync would otherwise wait for
+  # gigabytes of someone else's writeback (the 1M medians swung by half without this).
+  sync
+  t_remit=$(hf remit 300 "$payctl --db $db remit mem_$rich --to mem_$(( rich == 1 ? 2 : 1 )) 1")
+  t_raw_write=$(hf raw_write 300 "sqlite3 $work/raw.db \"PRAGMA synchronous=FULL; INSERT INTO events(stream,version,kind,schema,payload,recorded_at,effective_at,actor,hash) VALUES('bench',abs(random()),'Bench',1,'{}','t','t','a','h')\"")
+  t_lookup=$(hf lookup 300 "$payctl --db $db money balance mem_$rich")
+  t_raw_read=$(hf raw_read 300 "sqlite3 $work/raw.db \"SELECT balance_minor, held_minor FROM wallets WHERE member = $rich\"")
 
   {
     echo "## $size operations ($events events), $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -107,6 +111,39 @@ for size in $sizes; do
     echo | tee -a "$out"
     echo "Console at $events events (\`cargo bench -p payctl-tui --bench frames\`):" | tee -a "$out"
     BENCH_DB=$db cargo bench -q -p payctl-tui --bench frames 2>/dev/null | tee -a "$out"
+    echo | tee -a "$out"
+    echo "What bounds \`verify\`: each stage alone on one core, fastest of 3 (\`examples/verify_floor.rs\`):" | tee -a "$out"
+    echo | tee -a "$out"
+    cargo run -q --release --example verify_floor -- "$db" 3 | sed 's/^/    /' | tee -a "$out"
   fi
   echo | tee -a "$out"
 done
+
+# Size independence of a lookup: the same command on each size's store, measured back to back at
+# the end in one hyperfine call (the VM's speed drifts over a run, so figures taken minutes apart
+# compare the machine), after the rebuild's writeback is flushed.
+set -- $sizes
+if [ "$#" -ge 2 ]; then
+  small=$work/store-$1.db; large=$work/store-${!#}.db
+  member() { sqlite3 "$1" "SELECT member FROM wallets ORDER BY balance_minor DESC LIMIT 1"; }
+  sync
+  # Five rounds of 60 each, alternating, so a drift hits both stores alike.
+  for round in 1 2 3 4 5; do
+    hyperfine -N --style none --warmup 10 --runs 60 --export-json "$work/by_size_$round.json" \
+      "$payctl --db $small money balance mem_$(member "$small")" \
+      "$payctl --db $large money balance mem_$(member "$large")" >/dev/null 2>&1
+  done
+  nth() { python3 -c 'import glob,json,statistics,sys
+t=[x for f in glob.glob(sys.argv[1]) for x in json.load(open(f))["results"][int(sys.argv[2])]["times"]]
+print("%.6f" % statistics.median(t))' "$work/by_size_*.json" "$1"; }
+  t_small=$(nth 0); t_large=$(nth 1)
+  out="bench/results/$(date +%Y-%m-%d)-lookup-by-size.md"
+  {
+    echo "## One balance lookup by store size, back to back, $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo
+    echo "| store | \`money balance\` (median of 300) | ratio to the smallest |"
+    echo "|---|---|---|"
+    echo "| $1 operations | $(ms "$t_small") ms | 1.00 |"
+    echo "| ${!#} operations | $(ms "$t_large") ms | $(ratio "$t_large" "$t_small") |"
+  } | tee "$out"
+fi
