@@ -48,29 +48,30 @@ pub const LEDGER: Group = Group {
 
 /// The command line parsed, as `Cli::try_parse_from` would.
 pub fn parse(args: &[String]) -> Result<Cli, clap::Error> {
-    let Some(sub) = asked_subcommand(args).and_then(subcommand) else {
+    let top = top_level();
+    let Some(sub) = asked_subcommand(&top, args).and_then(subcommand) else {
         return <Cli as clap::Parser>::try_parse_from(args);
     };
-    let mut tree = top_level().subcommand(sub);
+    let mut tree = top.subcommand(sub);
     let mut matches = tree.try_get_matches_from_mut(args)?;
     Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut tree))
 }
 
-/// The first word that is not a global flag (or a global flag's value); None when an unknown
+/// The first word that is not one of `top`'s flags (or such a flag's value); None when another
 /// flag comes first (`--help`, `--version`, a typo), which the full tree then answers.
-fn asked_subcommand(args: &[String]) -> Option<&str> {
+fn asked_subcommand<'a>(top: &Tree, args: &'a [String]) -> Option<&'a str> {
     let mut words = args.iter().skip(1);
     while let Some(word) = words.next() {
-        match word.as_str() {
-            "--json" => {}
-            "--db" | "--actor" | "--color" => {
-                words.next()?;
-            }
-            w if ["--db=", "--actor=", "--color="]
-                .iter()
-                .any(|flag| w.starts_with(flag)) => {}
-            w if w.starts_with('-') => return None,
-            w => return Some(w),
+        let Some(flag) = word.strip_prefix("--") else {
+            return (!word.starts_with('-')).then_some(word.as_str());
+        };
+        let (name, inline_value) = match flag.split_once('=') {
+            Some((name, _)) => (name, true),
+            None => (flag, false),
+        };
+        let arg = top.get_arguments().find(|a| a.get_long() == Some(name))?;
+        if arg.get_action().takes_values() && !inline_value {
+            words.next()?;
         }
     }
     None
@@ -231,7 +232,11 @@ mod tests {
 
     #[test]
     fn global_flags_and_their_values_are_skipped_to_find_the_subcommand() {
-        let find = |line: &str| asked_subcommand(&words(line)).map(str::to_string);
+        let top = top_level();
+        let find = |line: &str| {
+            let args = words(line);
+            asked_subcommand(&top, &args).map(str::to_string)
+        };
         assert_eq!(
             find("payctl --db money money balance").as_deref(),
             Some("money")
@@ -240,7 +245,12 @@ mod tests {
             find("payctl --db=x.db --json remit a b 1").as_deref(),
             Some("remit")
         );
+        assert_eq!(
+            find("payctl --color never --actor ops verify").as_deref(),
+            Some("verify")
+        );
         assert_eq!(find("payctl --help money"), None);
+        assert_eq!(find("payctl -h money"), None);
         assert_eq!(find("payctl --db"), None);
         assert_eq!(find("payctl"), None);
     }
