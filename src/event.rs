@@ -8,6 +8,8 @@ use crate::clock::{Timestamp, serde_ts};
 use crate::ids::Id;
 use crate::money::{Amount, Currency, FeeRate};
 
+mod decode;
+
 /// Payload schema version written with every event.
 pub const SCHEMA: i64 = 1;
 
@@ -59,9 +61,27 @@ pub struct SettlementFigures {
     pub firm_banking: Option<Id>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind")]
-pub enum Event {
+/// The event enum is written once and derived twice: `Event` itself, internally tagged by
+/// `kind` as it is stored, and `KindFirst`, the same variants externally tagged, through which
+/// `Event::from_json` decodes a payload without serde's buffering of internally tagged maps.
+macro_rules! event_enum {
+    ($($variants:tt)*) => {
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "kind")]
+        pub enum Event {
+            $($variants)*
+        }
+
+        #[derive(Deserialize)]
+        #[serde(remote = "Event")]
+        #[allow(dead_code)] // only its derived `deserialize` is used
+        enum KindFirst {
+            $($variants)*
+        }
+    };
+}
+
+event_enum! {
     StoreInitialized {
         store_id: String,
         currency: Currency,

@@ -539,7 +539,7 @@ pub fn decode_payload(seq: i64, kind: &str, schema: i64, payload: &str) -> Resul
             format!("event {seq} has unknown payload schema {schema}"),
         ));
     }
-    serde_json::from_str(payload).map_err(|e| {
+    Event::from_json(payload).map_err(|e| {
         Error::new(
             ErrorCode::StoreCorrupt,
             format!("event {seq} ({kind}) has an unreadable payload: {e}"),

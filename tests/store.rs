@@ -257,3 +257,82 @@ fn a_snapshot_reader_sees_one_state_of_the_store_while_another_engine_writes() {
     writer.execute(&register(3), &ctx()).expect("third write");
     assert_eq!(snapshot.log_head().expect("head once more"), before);
 }
+
+/// `Event::from_json` reads the tag first and hands the rest of the object to the variant; it
+/// must decode every payload the store holds exactly as serde's general path does, and take a
+/// payload whose `kind` is not first (written by another tool) just the same.
+#[test]
+fn every_stored_payload_decodes_alike_by_the_fast_and_the_general_path() {
+    struct Quiet;
+    impl payctl_core::import::ImportObserver for Quiet {}
+    let dir = tempfile::tempdir().expect("tempdir");
+    let workload = dir.path().join("demo.jsonl");
+    let options = payctl_core::demo::DemoOptions {
+        members: 30,
+        merchants: 4,
+        days: 20,
+        seed: 7,
+        operations: None,
+    };
+    let mut out = std::fs::File::create(&workload).expect("create the workload");
+    payctl_core::demo::generate(&options, &mut out).expect("write the workload");
+    let path = dir.path().join("s.db");
+    let mut engine = Engine::open(&path, OpenMode::CreateIfMissing).expect("open");
+    engine
+        .import(
+            &workload,
+            payctl_core::import::Format::Jsonl,
+            &Default::default(),
+            &mut Quiet,
+        )
+        .expect("import")
+        .expect("a valid workload");
+
+    let conn = rusqlite::Connection::open(&path).expect("open the file");
+    let mut stmt = conn
+        .prepare("SELECT kind, payload FROM events ORDER BY seq")
+        .expect("prepare");
+    let rows: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let mut kinds = std::collections::BTreeSet::new();
+    for (kind, payload) in &rows {
+        let general: payctl_core::event::Event =
+            serde_json::from_str(payload).expect("the general path decodes it");
+        let fast = payctl_core::event::Event::from_json(payload).expect("the fast path decodes it");
+        assert_eq!(fast, general, "{payload}");
+        assert_eq!(fast.kind(), kind);
+        kinds.insert(kind.clone());
+
+        // The same object with `kind` moved last.
+        let mut object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(payload).expect("an object");
+        let tag = object.shift_remove("kind").expect("a kind");
+        object.insert("kind".into(), tag);
+        let reordered = serde_json::to_string(&object).expect("serialize");
+        assert!(!reordered.starts_with(r#"{"kind""#));
+        assert_eq!(
+            payctl_core::event::Event::from_json(&reordered).expect("decodes"),
+            general
+        );
+    }
+    assert!(
+        kinds.len() >= 15,
+        "the workload covers the kinds: {kinds:?}"
+    );
+
+    for bad in [
+        r#"{"kind":"Nope"}"#,
+        r#"{"kind":"MemberDeactivated"}"#,
+        "[]",
+        "{} x",
+    ] {
+        let fast = payctl_core::event::Event::from_json(bad).map_err(|e| e.to_string());
+        let general =
+            serde_json::from_str::<payctl_core::event::Event>(bad).map_err(|e| e.to_string());
+        assert!(fast.is_err());
+        assert_eq!(fast, general, "{bad}");
+    }
+}
