@@ -1,31 +1,36 @@
-//! Order-free digests of the read models: each table's rows hashed one by one (with a secret
-//! salt) and summed, so the stored tables can be read in their physical order and a replay can
-//! produce its rows in any order, and both still compare by a few bytes. The salt is drawn fresh
-//! for every `verify`: nobody editing the file beforehand can craft rows whose hashes cancel.
+//! Order-free digests of the read models: each table's rows hashed one by one with a secret key
+//! and summed, so the stored tables can be read in their physical order and a replay can produce
+//! its rows in any order, and both still compare by a few bytes. The key is drawn fresh for every
+//! `verify`: nobody editing the file beforehand can craft rows whose hashes cancel.
+//!
+//! The row hash is SipHash-1-3 with a 128-bit output, keyed: without the key (drawn fresh, never
+//! shown) its outputs cannot be predicted, which is all an order-free sum of them needs; it is the
+//! keyed hash the standard library trusts against crafted collisions. The chain stays SHA-256:
+//! it is public and has no key. SHA-256 of each salted row cost twice as much (0.73 against
+//! 0.37 s for the 5.7M stored rows of the 1M store).
 
 use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 use sha2::{Digest, Sha256};
+use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::error::Result;
 use crate::store::schema::PROJECTION_TABLES;
 
-/// One table's digest: how many rows, and the lane-wise sum of their salted hashes.
+/// One table's digest: how many rows, and the lane-wise sum of their keyed hashes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TableDigest {
     pub rows: u64,
-    sum: [u64; 4],
+    sum: [u64; 2],
 }
 
 impl TableDigest {
-    fn add(&mut self, hash: &[u8; 32]) {
+    fn add(&mut self, hash: [u64; 2]) {
         self.rows += 1;
-        for (lane, chunk) in self.sum.iter_mut().zip(hash.chunks_exact(8)) {
-            let mut word = [0_u8; 8];
-            word.copy_from_slice(chunk);
-            *lane = lane.wrapping_add(u64::from_le_bytes(word));
+        for (lane, word) in self.sum.iter_mut().zip(hash) {
+            *lane = lane.wrapping_add(word);
         }
     }
 }
@@ -33,7 +38,7 @@ impl TableDigest {
 /// The digests of every projection table, by name.
 pub type Digests = BTreeMap<&'static str, TableDigest>;
 
-/// A fresh secret salt from the standard library's OS-seeded hasher keys, the clock
+/// A fresh secret key from the standard library's OS-seeded hasher keys, the clock
 /// and the process id.
 pub fn fresh_salt() -> Salt {
     use std::hash::{BuildHasher, Hasher};
@@ -56,23 +61,22 @@ pub fn fresh_salt() -> Salt {
     salt
 }
 
-/// 64 bytes: exactly one SHA-256 block, so the salted state is computed once and each row then
-/// costs only the blocks of its own bytes.
+/// 64 secret bytes; the row hash is keyed by the first 16.
 pub type Salt = [u8; 64];
 
 /// Encodes one row, value by value, each tagged with its type (so `1` and `'1'` differ) and
-/// texts length-prefixed (so no two rows run together), then hashes it with the salt.
+/// texts length-prefixed (so no two rows run together), then hashes it with the key.
 pub struct RowHasher {
-    salted: Sha256,
+    key: [u8; 16],
     buf: Vec<u8>,
 }
 
 impl RowHasher {
     pub fn new(salt: &Salt) -> RowHasher {
-        let mut salted = Sha256::new();
-        salted.update(salt);
+        let mut key = [0; 16];
+        key.copy_from_slice(&salt[..16]);
         RowHasher {
-            salted,
+            key,
             buf: Vec::with_capacity(256),
         }
     }
@@ -150,9 +154,10 @@ impl RowHasher {
 
     /// Adds the row encoded so far to `into`, and starts the next row.
     pub fn finish_into(&mut self, into: &mut TableDigest) {
-        let mut h = self.salted.clone();
-        h.update(&self.buf);
-        into.add(&h.finalize().into());
+        let mut h = SipHasher13::new_with_key(&self.key);
+        std::hash::Hasher::write(&mut h, &self.buf);
+        let hash = h.finish128();
+        into.add([hash.h1, hash.h2]);
         self.buf.clear();
     }
 
