@@ -21,6 +21,7 @@ use crate::clock;
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::{BankAccount, Destination, Event, SettlementFigures};
 use crate::ids::Id;
+use crate::ledger::Account;
 use crate::money::{Amount, Currency};
 
 /// What the fold needs of an event's envelope.
@@ -117,7 +118,7 @@ pub struct NativeFold {
     code_keys: HashSet<String>,
     payments: HashMap<i64, Payment>,
     references: HashSet<String>,
-    balances: HashMap<String, i64>,
+    balances: HashMap<Account, i64>,
     /// Members given a statement line by the event being applied (at most one each).
     touched: Vec<i64>,
 }
@@ -865,11 +866,11 @@ impl NativeFold {
     fn ledger(&mut self, env: &Ev<'_>, event: &Event) -> Result<()> {
         // `apply` has set the currency, from this very event when it initializes the store.
         let currency = self.currency.unwrap_or(Currency::Krw);
-        let Some(tx) = crate::ledger::transaction(event, currency) else {
+        let Some(tx) = crate::ledger::movement(event, currency) else {
             return Ok(());
         };
         let sum = tx
-            .postings
+            .postings()
             .iter()
             .try_fold(0_i64, |acc, (_, v)| acc.checked_add(*v));
         if sum != Some(0) {
@@ -881,17 +882,17 @@ impl NativeFold {
         self.hasher
             .int(env.seq)
             .text(env.effective_at)
-            .text(&tx.description);
+            .display(&tx.description());
         self.wrote(8);
-        for (idx, (account, amount)) in tx.postings.into_iter().enumerate() {
+        for (idx, (account, amount)) in tx.postings().iter().enumerate() {
             self.hasher
                 .int(env.seq)
                 .int(idx as i64)
-                .text(&account)
-                .int(amount);
+                .display(account)
+                .int(*amount);
             self.wrote(9);
-            let balance = self.balances.entry(account).or_insert(0);
-            *balance = balance.checked_add(amount).ok_or_else(|| overflow(env))?;
+            let balance = self.balances.entry(*account).or_insert(0);
+            *balance = balance.checked_add(*amount).ok_or_else(|| overflow(env))?;
         }
         Ok(())
     }
@@ -992,7 +993,7 @@ impl NativeFold {
         digests.insert("payments", d);
         let mut d = TableDigest::default();
         for (account, balance) in &self.balances {
-            h.text(account).int(*balance).finish_into(&mut d);
+            h.display(account).int(*balance).finish_into(&mut d);
         }
         digests.insert("ledger_balances", d);
         digests
