@@ -337,6 +337,12 @@ impl RawBatch {
             .push((env.seq, env.schema, payload_end, self.text.len()));
     }
 
+    /// Empties the batch, keeping its buffers.
+    fn clear(&mut self) {
+        self.text.clear();
+        self.events.clear();
+    }
+
     /// Each event's seq, schema, payload and effective time.
     fn iter(&self) -> impl Iterator<Item = (i64, i64, &str, &str)> {
         let mut start = 0;
@@ -410,11 +416,14 @@ fn fast_pass(
             .transpose()
             .map_err(spawn_error)?;
         let (to_fold, batches) = sync_channel::<RawBatch>(8);
+        // Applied batches come back to be filled again: freeing a 128 KiB buffer per batch made
+        // the allocator consolidate its free lists each time.
+        let (to_refill, emptied) = std::sync::mpsc::channel::<RawBatch>();
         let fold = std::thread::Builder::new()
             .name("verify-fold".into())
             .spawn_scoped(scope, move || {
                 let mut fold = NativeFold::new(salt);
-                for batch in batches {
+                for mut batch in batches {
                     for (seq, schema, payload, effective_at) in batch.iter() {
                         let event = store::decode_payload(seq, "", schema, payload)?;
                         let env = Ev {
@@ -424,6 +433,9 @@ fn fast_pass(
                         };
                         fold.apply(&env, &event)?;
                     }
+                    batch.clear();
+                    // The chain pass may have ended: then the buffer is simply dropped.
+                    let _ = to_refill.send(batch);
                 }
                 Ok(fold.finish())
             })
@@ -442,10 +454,10 @@ fn fast_pass(
             runs.push(env.seq, env.idempotency_key, keys);
             batch.push(env);
             if batch.events.len() == REPLAY_BATCH {
-                send(std::mem::replace(
-                    &mut batch,
-                    RawBatch::with_capacity(REPLAY_BATCH),
-                ));
+                let empty = emptied
+                    .try_recv()
+                    .unwrap_or_else(|_| RawBatch::with_capacity(REPLAY_BATCH));
+                send(std::mem::replace(&mut batch, empty));
             }
         });
         send(batch);
