@@ -8,13 +8,13 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 
 use rusqlite::Connection;
+use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::error::Result;
 
-/// A keyed 128-bit hash of an idempotency key (two independently keyed SipHashes).
+/// A keyed 128-bit hash of an idempotency key (SipHash-1-3-128 under a fresh random key).
 pub struct KeyHasher {
-    a: RandomState,
-    b: RandomState,
+    key: [u8; 16],
 }
 
 impl Default for KeyHasher {
@@ -24,15 +24,18 @@ impl Default for KeyHasher {
 }
 
 impl KeyHasher {
+    /// The key comes from the standard library's OS-seeded hasher keys.
     pub fn new() -> KeyHasher {
-        KeyHasher {
-            a: RandomState::new(),
-            b: RandomState::new(),
-        }
+        let mut key = [0; 16];
+        key[..8].copy_from_slice(&RandomState::new().hash_one(1_u8).to_le_bytes());
+        key[8..].copy_from_slice(&RandomState::new().hash_one(2_u8).to_le_bytes());
+        KeyHasher { key }
     }
 
     fn hash(&self, key: &[u8]) -> u128 {
-        (u128::from(self.a.hash_one(key)) << 64) | u128::from(self.b.hash_one(key))
+        let mut h = SipHasher13::new_with_key(&self.key);
+        std::hash::Hasher::write(&mut h, key);
+        h.finish128().as_u128()
     }
 }
 
@@ -55,10 +58,20 @@ impl KeyRuns {
         }
     }
 
-    /// The run holding `seq`, if an event under a key has it.
-    fn at(&self, seq: i64) -> Option<(i64, i64, u128)> {
-        let i = self.runs.partition_point(|(first, _, _)| *first <= seq);
-        let run = *self.runs.get(i.checked_sub(1)?)?;
+    /// The run holding `seq`, if an event under a key has it. Records come in about the log's
+    /// order, so the search starts from the run found last (`hint`) and looks a few runs ahead
+    /// before it searches them all.
+    fn at(&self, seq: i64, hint: &mut usize) -> Option<(i64, i64, u128)> {
+        let starts_before = |(first, _, _): &(i64, i64, u128)| *first <= seq;
+        let ahead = self.runs.get(*hint..).unwrap_or_default();
+        let near = ahead.get(..8).unwrap_or(ahead);
+        let i = match near.partition_point(starts_before) {
+            j if j > 0 && j < near.len() => *hint + j,
+            _ => self.runs.partition_point(starts_before),
+        };
+        let i = i.checked_sub(1)?;
+        *hint = i;
+        let run = *self.runs.get(i)?;
         (seq <= run.1).then_some(run)
     }
 }
@@ -83,13 +96,15 @@ pub fn read_records(conn: &Connection, hasher: &KeyHasher) -> Result<Records> {
 
 /// The same findings, in the same words, as the SQL form of invariant 5 in `check_invariants`.
 pub fn check(runs: &KeyRuns, records: &Records, problems: &mut Vec<String>) {
-    let recorded: HashSet<u128> = records.0.iter().map(|(k, _, _)| *k).collect();
+    // The keys are keyed hashes already: a fast hash only spreads them over the buckets.
+    type Set = HashSet<u128, foldhash::fast::RandomState>;
+    let recorded: Set = records.0.iter().map(|(k, _, _)| *k).collect();
     let orphan_keys = runs
         .runs
         .iter()
         .map(|(_, _, k)| *k)
         .filter(|k| !recorded.contains(k))
-        .collect::<HashSet<u128>>()
+        .collect::<Set>()
         .len();
     if orphan_keys > 0 {
         problems.push(format!(
@@ -98,6 +113,7 @@ pub fn check(runs: &KeyRuns, records: &Records, problems: &mut Vec<String>) {
     }
     // A record points at events of another request when an event in its range (of those that
     // exist) is not under its key: the range must lie inside one run of that key.
+    let mut hint = 0;
     let foreign = records
         .0
         .iter()
@@ -106,7 +122,8 @@ pub fn check(runs: &KeyRuns, records: &Records, problems: &mut Vec<String>) {
                 return false;
             };
             let (lo, hi) = (first.max(1), last.min(runs.last_seq));
-            lo <= hi && !matches!(runs.at(lo), Some((_, end, k)) if k == *key && hi <= end)
+            lo <= hi
+                && !matches!(runs.at(lo, &mut hint), Some((_, end, k)) if k == *key && hi <= end)
         })
         .count();
     if foreign > 0 {
@@ -147,6 +164,41 @@ mod tests {
         let mut problems = Vec::new();
         check(&runs(h), &records, &mut problems);
         problems
+    }
+
+    #[test]
+    fn a_run_is_found_from_any_hint_in_any_order() {
+        let h = KeyHasher::new();
+        let mut runs = KeyRuns::default();
+        // Runs of 1-3 events under keys k0, k1, …, with a keyless event after every fifth.
+        let mut seq = 0;
+        for i in 0..200_i64 {
+            for _ in 0..=(i % 3) {
+                seq += 1;
+                runs.push(seq, Some(&format!("k{i}")), &h);
+            }
+            if i % 5 == 4 {
+                seq += 1;
+                runs.push(seq, None, &h);
+            }
+        }
+        let scan = |seq: i64| runs.runs.iter().copied().find(|r| r.0 <= seq && seq <= r.1);
+        let mut order: Vec<i64> = (0..=seq + 2).collect();
+        // In order, backwards, and jumping about, starting from stale hints.
+        let jumps: Vec<i64> = (0..=seq + 2).map(|i| (i * 37) % (seq + 3)).collect();
+        for queries in [
+            order.clone(),
+            {
+                order.reverse();
+                order
+            },
+            jumps,
+        ] {
+            let mut hint = 0;
+            for q in queries {
+                assert_eq!(runs.at(q, &mut hint), scan(q), "seq {q}");
+            }
+        }
     }
 
     #[test]
