@@ -16,6 +16,9 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 
+mod short_text;
+
+use self::short_text::ShortText;
 use super::digest::{Digests, RowHasher, Salt, TableDigest};
 use crate::clock;
 use crate::error::{Error, ErrorCode, Result};
@@ -66,7 +69,7 @@ struct Merchant {
 struct Payment {
     member: i64,
     merchant: i64,
-    reference: Option<String>,
+    reference: Option<ShortText>,
     amount: i64,
     captured: i64,
     refunded: i64,
@@ -74,10 +77,10 @@ struct Payment {
     status: &'static str,
     held: bool,
     recharge: Option<i64>,
-    created_at: String,
-    expires_at: Option<String>,
-    captured_at: Option<String>,
-    closed_at: Option<String>,
+    created_at: ShortText,
+    expires_at: Option<ShortText>,
+    captured_at: Option<ShortText>,
+    closed_at: Option<ShortText>,
     settlement: Option<i64>,
 }
 
@@ -122,7 +125,7 @@ pub struct NativeFold {
     merchants: Map<i64, Merchant>,
     code_keys: Set<String>,
     payments: Map<i64, Payment>,
-    references: Set<String>,
+    references: Set<ShortText>,
     balances: Map<Account, i64>,
     /// Members given a statement line by the event being applied (at most one each).
     touched: Vec<i64>,
@@ -713,12 +716,13 @@ impl NativeFold {
                         0,
                         "authorized",
                         true,
-                        Some(clock::to_storage(*expires_at)),
+                        Some(ShortText::new(&clock::to_storage(*expires_at))),
                         None,
                     ),
-                    _ => (amount, "captured", false, None, Some(at.to_string())),
+                    _ => (amount, "captured", false, None, Some(ShortText::new(at))),
                 };
-                if let Some(r) = reference
+                let reference = reference.as_deref().map(ShortText::new);
+                if let Some(r) = &reference
                     && !self.references.insert(r.clone())
                 {
                     return Err(conflict(env, "payment reference"));
@@ -726,7 +730,7 @@ impl NativeFold {
                 let row = Payment {
                     member: member.n,
                     merchant: merchant.n,
-                    reference: reference.clone(),
+                    reference,
                     amount,
                     captured,
                     refunded: 0,
@@ -734,7 +738,7 @@ impl NativeFold {
                     status,
                     held,
                     recharge: recharge.map(|r| r.n),
-                    created_at: at.to_string(),
+                    created_at: ShortText::new(at),
                     expires_at,
                     captured_at,
                     closed_at: None,
@@ -751,7 +755,7 @@ impl NativeFold {
                 let p = self.payment(env, payment)?;
                 p.status = "captured";
                 p.captured = amount;
-                p.captured_at = Some(at.to_string());
+                p.captured_at = Some(ShortText::new(at));
             }
             Event::HoldVoided { payment, .. } | Event::HoldExpired { payment, .. } => {
                 let status = if matches!(event, Event::HoldVoided { .. }) {
@@ -761,7 +765,7 @@ impl NativeFold {
                 };
                 let p = self.payment(env, payment)?;
                 p.status = status;
-                p.closed_at = Some(at.to_string());
+                p.closed_at = Some(ShortText::new(at));
             }
             Event::RefundIssued {
                 refund,
@@ -980,7 +984,7 @@ impl NativeFold {
             h.int(*id)
                 .int(p.member)
                 .int(p.merchant)
-                .opt_text(p.reference.as_deref())
+                .opt_text(p.reference.as_ref().map(ShortText::as_str))
                 .int(p.amount)
                 .int(p.captured)
                 .int(p.refunded)
@@ -988,10 +992,10 @@ impl NativeFold {
                 .text(p.status)
                 .bool(p.held)
                 .opt_int(p.recharge)
-                .text(&p.created_at)
-                .opt_text(p.expires_at.as_deref())
-                .opt_text(p.captured_at.as_deref())
-                .opt_text(p.closed_at.as_deref())
+                .text(p.created_at.as_str())
+                .opt_text(p.expires_at.as_ref().map(ShortText::as_str))
+                .opt_text(p.captured_at.as_ref().map(ShortText::as_str))
+                .opt_text(p.closed_at.as_ref().map(ShortText::as_str))
                 .opt_int(p.settlement)
                 .finish_into(&mut d);
         }
