@@ -147,24 +147,54 @@ pub fn movement(event: &Event, currency: Currency) -> Option<Movement<'_>> {
 /// A transaction's description, written out only when displayed.
 pub struct Description<'a>(&'a Event);
 
-impl std::fmt::Display for Description<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+/// A piece of a description: an id, a bank account, or fixed words.
+pub enum Part<'a> {
+    Id(&'a Id),
+    Bank(&'a crate::event::BankAccount),
+    Words(&'static str),
+}
+
+impl<'a> Description<'a> {
+    /// The description, piece by piece (at most five pieces).
+    pub fn parts(&self) -> [Option<Part<'a>>; 5] {
+        use Part::{Id as I, Words as W};
         match self.0 {
             Event::RechargeCompleted {
                 recharge, member, ..
-            } => write!(f, "{recharge} recharge {member}"),
+            } => [
+                Some(I(recharge)),
+                Some(W(" recharge ")),
+                Some(I(member)),
+                None,
+                None,
+            ],
             Event::WithdrawalCompleted {
                 withdrawal, member, ..
-            } => write!(f, "{withdrawal} withdraw {member}"),
+            } => [
+                Some(I(withdrawal)),
+                Some(W(" withdraw ")),
+                Some(I(member)),
+                None,
+                None,
+            ],
             Event::RemittanceCompleted {
                 remittance,
                 from,
                 to,
                 ..
-            } => match to {
-                Destination::Member(to) => write!(f, "{remittance} remit {from} to {to}"),
-                Destination::Bank(acct) => write!(f, "{remittance} remit {from} to {acct}"),
-            },
+            } => {
+                let to = match to {
+                    Destination::Member(to) => I(to),
+                    Destination::Bank(acct) => Part::Bank(acct),
+                };
+                [
+                    Some(I(remittance)),
+                    Some(W(" remit ")),
+                    Some(I(from)),
+                    Some(W(" to ")),
+                    Some(to),
+                ]
+            }
             Event::PaymentCaptured {
                 payment,
                 member,
@@ -176,17 +206,48 @@ impl std::fmt::Display for Description<'_> {
                 member,
                 merchant,
                 ..
-            } => write!(f, "{payment} capture {member} at {merchant}"),
+            } => [
+                Some(I(payment)),
+                Some(W(" capture ")),
+                Some(I(member)),
+                Some(W(" at ")),
+                Some(I(merchant)),
+            ],
             Event::RefundIssued {
                 refund,
                 payment,
                 member,
                 ..
-            } => write!(f, "{refund} refund {payment} to {member}"),
-            Event::SettlementCompleted(s) => write!(f, "{} settle {}", s.settlement, s.merchant),
+            } => [
+                Some(I(refund)),
+                Some(W(" refund ")),
+                Some(I(payment)),
+                Some(W(" to ")),
+                Some(I(member)),
+            ],
+            Event::SettlementCompleted(s) => [
+                Some(I(&s.settlement)),
+                Some(W(" settle ")),
+                Some(I(&s.merchant)),
+                None,
+                None,
+            ],
             // `movement` makes descriptions only of the events above.
-            _ => f.write_str(self.0.kind()),
+            other => [Some(W(other.kind())), None, None, None, None],
         }
+    }
+}
+
+impl std::fmt::Display for Description<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for part in self.parts().into_iter().flatten() {
+            match part {
+                Part::Id(id) => write!(f, "{id}")?,
+                Part::Bank(account) => write!(f, "{account}")?,
+                Part::Words(words) => f.write_str(words)?,
+            }
+        }
+        Ok(())
     }
 }
 

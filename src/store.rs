@@ -284,7 +284,7 @@ pub fn event_digest(prev_hash: &str, e: &EnvelopeRef<'_>) -> [u8; 32] {
 }
 
 /// `n` in decimal, written into `buf` (as `n.to_string()` would spell it).
-fn decimal(n: i64, buf: &mut [u8; 20]) -> &[u8] {
+pub(crate) fn decimal(n: i64, buf: &mut [u8; 20]) -> &[u8] {
     let mut at = buf.len();
     let mut rest = n.unsigned_abs();
     loop {

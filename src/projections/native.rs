@@ -14,12 +14,11 @@
 //! so a replay with a duplicate key can never match them.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Display;
 
 mod short_text;
 
 use self::short_text::ShortText;
-use super::digest::{Digests, RowHasher, Salt, TableDigest};
+use super::digest::{Digests, RowHasher, Salt, Spell, TableDigest};
 use crate::clock;
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::{BankAccount, Destination, Event, SettlementFigures};
@@ -472,7 +471,7 @@ impl NativeFold {
                     .opt_text(reason)
                     .text(at);
                 self.wrote(4);
-                let counterparty: &dyn Display = match to {
+                let counterparty: &dyn Spell = match to {
                     Destination::Member(m) => m,
                     Destination::Bank(b) => b,
                 };
@@ -615,7 +614,7 @@ impl NativeFold {
         member: &Id,
         kind: &str,
         reference: &Id,
-        counterparty: Option<&dyn Display>,
+        counterparty: Option<&dyn Spell>,
         amount: i64,
         held: i64,
         status: &str,
@@ -636,8 +635,8 @@ impl NativeFold {
             .int(env.seq)
             .text(env.effective_at)
             .text(kind)
-            .display(reference)
-            .opt_display(counterparty)
+            .spelled(reference)
+            .opt_spelled(counterparty)
             .int(amount)
             .int(held)
             .int(balance_after)
@@ -891,13 +890,13 @@ impl NativeFold {
         self.hasher
             .int(env.seq)
             .text(env.effective_at)
-            .display(&tx.description());
+            .spelled(&tx.description());
         self.wrote(8);
         for (idx, (account, amount)) in tx.postings().iter().enumerate() {
             self.hasher
                 .int(env.seq)
                 .int(idx as i64)
-                .display(account)
+                .spelled(account)
                 .int(*amount);
             self.wrote(9);
             let balance = self.balances.entry(*account).or_insert(0);
@@ -1002,7 +1001,7 @@ impl NativeFold {
         digests.insert("payments", d);
         let mut d = TableDigest::default();
         for (account, balance) in &self.balances {
-            h.display(account).int(*balance).finish_into(&mut d);
+            h.spelled(account).int(*balance).finish_into(&mut d);
         }
         digests.insert("ledger_balances", d);
         digests
