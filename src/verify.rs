@@ -417,9 +417,15 @@ fn fast_pass(
                 std::thread::Builder::new()
                     .name("verify-stored".into())
                     .spawn_scoped(scope, move || {
-                        let digests = digest::stored_digests(&other, salt);
+                        let mut tally = PostingsTally::default();
+                        let digests =
+                            digest::stored_digests_seeing(&other, salt, "ledger_postings", |row| {
+                                tally.add(row)
+                            });
                         let mut found = Vec::new();
-                        let invariants = check_books(&other, &mut found)
+                        // A tally cut short by a failed scan is not used.
+                        let tally = digests.is_ok().then_some(tally);
+                        let invariants = check_books_with(&other, tally, &mut found)
                             .and_then(|()| Ok((found, idempotency::read_records(&other, keys)?)));
                         let _ = other.execute_batch("COMMIT");
                         (digests, invariants)
@@ -685,39 +691,90 @@ fn scalar(conn: &Connection, sql: &str) -> Result<i64> {
 /// not sum to zero, and how many accounts' recorded balances differ from the sum of their
 /// postings. (SQL would sort the postings by account for the second; this pass keeps one
 /// running total per account instead.)
-fn postings_against_balances(conn: &Connection) -> Result<(i64, i64)> {
-    let mut totals: HashMap<String, i64> = HashMap::new();
-    let mut unbalanced = 0;
-    let (mut current, mut sum): (Option<i64>, i64) = (None, 0);
-    let mut stmt =
-        conn.prepare("SELECT seq, account, amount_minor FROM ledger_postings ORDER BY seq, idx")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let seq: i64 = row.get(0)?;
-        let amount: i64 = row.get(2)?;
-        if current != Some(seq) {
-            if current.is_some() && sum != 0 {
-                unbalanced += 1;
-            }
-            (current, sum) = (Some(seq), 0);
-        }
-        sum += amount;
-        let account = text(row.get_ref(1)?)?;
-        match totals.get_mut(account) {
-            Some(total) => *total += amount,
+/// Invariant 1 over the postings, one row at a time in (seq, idx) order: which transactions do
+/// not sum to zero, and every account's total. Fed by `verify`'s scan of the stored tables (the
+/// postings table is keyed by (seq, idx), so its scan comes in that order), or by a query.
+#[derive(Default)]
+struct PostingsTally {
+    totals: HashMap<String, i128, foldhash::fast::RandomState>,
+    unbalanced: i64,
+    current: Option<i64>,
+    sum: i128,
+    /// A seq smaller than the one before: the rows did not come in order, the tally is void.
+    out_of_order: bool,
+    /// Where seq, account and amount_minor are in the rows `add` is given.
+    columns: Option<[usize; 3]>,
+}
+
+impl PostingsTally {
+    /// Adds a row of `SELECT *` from the postings.
+    fn add(&mut self, row: &rusqlite::Row<'_>) -> Result<()> {
+        let [seq, account, amount] = match self.columns {
+            Some(columns) => columns,
             None => {
-                totals.insert(account.to_string(), amount);
+                let at = |name| row.as_ref().column_index(name);
+                *self
+                    .columns
+                    .insert([at("seq")?, at("account")?, at("amount_minor")?])
+            }
+        };
+        self.posting(
+            row.get(seq)?,
+            text(row.get_ref(account)?)?,
+            row.get(amount)?,
+        );
+        Ok(())
+    }
+
+    fn posting(&mut self, seq: i64, account: &str, amount: i64) {
+        if self.current != Some(seq) {
+            self.out_of_order |= self.current.is_some_and(|c| seq < c);
+            self.close();
+            (self.current, self.sum) = (Some(seq), 0);
+        }
+        self.sum += i128::from(amount);
+        match self.totals.get_mut(account) {
+            Some(total) => *total += i128::from(amount),
+            None => {
+                self.totals.insert(account.to_string(), i128::from(amount));
             }
         }
     }
-    if current.is_some() && sum != 0 {
-        unbalanced += 1;
+
+    /// Ends the transaction being summed.
+    fn close(&mut self) {
+        if self.current.is_some() && self.sum != 0 {
+            self.unbalanced += 1;
+        }
+        self.current = None;
     }
+}
+
+fn postings_against_balances(
+    conn: &Connection,
+    tally: Option<PostingsTally>,
+) -> Result<(i64, i64)> {
+    let mut tally = match tally {
+        Some(tally) if !tally.out_of_order => tally,
+        _ => {
+            let mut tally = PostingsTally::default();
+            let mut stmt = conn.prepare(
+                "SELECT seq, account, amount_minor FROM ledger_postings ORDER BY seq, idx",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                tally.posting(row.get(0)?, text(row.get_ref(1)?)?, row.get(2)?);
+            }
+            tally
+        }
+    };
+    tally.close();
+    let (unbalanced, mut totals) = (tally.unbalanced, tally.totals);
     let mut drift = 0;
     let mut stmt = conn.prepare("SELECT account, balance_minor FROM ledger_balances")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let balance: i64 = row.get(1)?;
+        let balance = i128::from(row.get::<_, i64>(1)?);
         let posted = totals.remove(text(row.get_ref(0)?)?).unwrap_or(0);
         if balance != posted {
             drift += 1;
@@ -742,7 +799,16 @@ fn check_invariants(conn: &Connection, problems: &mut Vec<String>) -> Result<()>
 /// Invariants 1 and 2: the ledger balances, and no wallet is negative or differs from its
 /// ledger account.
 fn check_books(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
-    let (unbalanced, drift) = postings_against_balances(conn)?;
+    check_books_with(conn, None, problems)
+}
+
+/// `check_books`, with the postings already tallied when the caller read them anyway.
+fn check_books_with(
+    conn: &Connection,
+    tally: Option<PostingsTally>,
+    problems: &mut Vec<String>,
+) -> Result<()> {
+    let (unbalanced, drift) = postings_against_balances(conn, tally)?;
     if unbalanced > 0 {
         problems.push(format!(
             "invariant 1: {unbalanced} ledger transaction(s) do not balance"
@@ -820,5 +886,60 @@ pub fn require_ok(report: &VerifyReport) -> Result<()> {
             ErrorCode::VerifyFailed,
             report.problems.join("; "),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(postings: &[(i64, &str, i64)]) -> PostingsTally {
+        let mut tally = PostingsTally::default();
+        for (seq, account, amount) in postings {
+            tally.posting(*seq, account, *amount);
+        }
+        tally.close();
+        tally
+    }
+
+    #[test]
+    fn the_postings_tally_counts_unbalanced_transactions_and_totals_accounts() {
+        let t = tally(&[
+            (1, "a", 5),
+            (1, "b", -5),
+            (2, "a", i64::MAX),
+            (2, "a", i64::MAX),
+            (3, "b", 1),
+        ]);
+        assert_eq!(t.unbalanced, 2, "seq 2 and seq 3 do not sum to zero");
+        assert_eq!(t.totals["a"], 5 + 2 * i128::from(i64::MAX), "no overflow");
+        assert_eq!(t.totals["b"], -4);
+        assert!(!t.out_of_order);
+        assert!(tally(&[(2, "a", 1), (1, "a", -1)]).out_of_order);
+    }
+
+    #[test]
+    fn a_scan_out_of_order_is_not_trusted_and_the_postings_are_read_again() -> Result<()> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(
+            "CREATE TABLE ledger_postings (seq INTEGER, idx INTEGER, account TEXT,
+               amount_minor INTEGER, PRIMARY KEY (seq, idx)) WITHOUT ROWID;
+             CREATE TABLE ledger_balances (account TEXT PRIMARY KEY, balance_minor INTEGER);
+             INSERT INTO ledger_postings VALUES (1, 0, 'a', 5), (1, 1, 'b', -5);
+             INSERT INTO ledger_balances VALUES ('a', 5), ('b', -5);",
+        )?;
+        // As if a scan had seen seq 2 before seq 1: the store itself is sound.
+        let mut wrong = PostingsTally::default();
+        wrong.posting(2, "a", 7);
+        wrong.posting(1, "a", 5);
+        wrong.posting(1, "b", -5);
+        assert_eq!(postings_against_balances(&conn, Some(wrong))?, (0, 0));
+        assert_eq!(postings_against_balances(&conn, None)?, (0, 0));
+        conn.execute(
+            "UPDATE ledger_balances SET balance_minor = 6 WHERE account = 'a'",
+            [],
+        )?;
+        assert_eq!(postings_against_balances(&conn, None)?, (0, 1));
+        Ok(())
     }
 }

@@ -244,6 +244,17 @@ impl Spell for Description<'_> {
 
 /// The digests of the stored projection tables, each read in its physical order.
 pub fn stored_digests(conn: &Connection, salt: &Salt) -> Result<Digests> {
+    stored_digests_seeing(conn, salt, "", |_| Ok(()))
+}
+
+/// As `stored_digests`, showing `see` every row of table `seen` on the way, so a check that
+/// needs those rows reads them in this pass instead of another.
+pub fn stored_digests_seeing(
+    conn: &Connection,
+    salt: &Salt,
+    seen: &str,
+    mut see: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+) -> Result<Digests> {
     let mut hasher = RowHasher::new(salt);
     let mut digests = Digests::new();
     for (table, _) in PROJECTION_TABLES {
@@ -252,11 +263,15 @@ pub fn stored_digests(conn: &Connection, salt: &Salt) -> Result<Digests> {
         let n = stmt.column_count();
         let mut rows = stmt.query([])?;
         let digest = digests.entry(table).or_default();
+        let seeing = *table == seen;
         while let Some(row) = rows.next()? {
             for i in 0..n {
                 hasher.value(row.get_ref(i)?);
             }
             hasher.finish_into(digest);
+            if seeing {
+                see(row)?;
+            }
         }
     }
     Ok(digests)
