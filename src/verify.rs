@@ -702,10 +702,6 @@ fn scalar(conn: &Connection, sql: &str) -> Result<i64> {
     Ok(conn.query_row(sql, [], |r| r.get(0))?)
 }
 
-/// One streaming pass over the postings, in their key order: how many ledger transactions do
-/// not sum to zero, and how many accounts' recorded balances differ from the sum of their
-/// postings. (SQL would sort the postings by account for the second; this pass keeps one
-/// running total per account instead.)
 /// Invariant 1 over the postings, one row at a time in (seq, idx) order: which transactions do
 /// not sum to zero, and every account's total. Fed by `verify`'s scan of the stored tables (the
 /// postings table is keyed by (seq, idx), so its scan comes in that order), or by a query.
@@ -765,6 +761,10 @@ impl PostingsTally {
     }
 }
 
+/// How many ledger transactions do not sum to zero, and how many accounts' recorded balances
+/// differ from the sum of their postings, from `tally` when the caller's scan made one in order,
+/// else from one streaming pass over the postings in their key order. (SQL would sort the
+/// postings by account for the second; the tally keeps one running total per account instead.)
 fn postings_against_balances(
     conn: &Connection,
     tally: Option<PostingsTally>,

@@ -138,13 +138,6 @@ impl RowHasher {
         }
     }
 
-    pub fn opt_display(&mut self, v: Option<&dyn std::fmt::Display>) -> &mut Self {
-        match v {
-            Some(v) => self.display(v),
-            None => self.null(),
-        }
-    }
-
     pub fn blob(&mut self, v: &[u8]) -> &mut Self {
         self.bytes(4, v)
     }
@@ -312,7 +305,7 @@ mod tests {
         h.display(&"mem_42").int(7).finish_into(&mut a);
         h.text("mem_42").int(7).finish_into(&mut b);
         assert_eq!(a, b);
-        h.opt_display(None).finish_into(&mut a);
+        h.opt_spelled(None).finish_into(&mut a);
         h.opt_text(None).finish_into(&mut b);
         assert_eq!(a, b);
     }
