@@ -17,13 +17,26 @@ pub enum Account {
     Merchant(Id),
 }
 
+impl Account {
+    /// The account's name as fixed words and the id that ends it, if any: the one spelling
+    /// `Display` and `verify`'s row hashing both write.
+    pub fn name_parts(&self) -> (&'static str, Option<&Id>) {
+        match self {
+            Account::House => (HOUSE, None),
+            Account::Fees => (FEES, None),
+            Account::Wallet(member) => ("liabilities:wallets:", Some(member)),
+            Account::Merchant(merchant) => ("liabilities:merchants:", Some(merchant)),
+        }
+    }
+}
+
 impl std::fmt::Display for Account {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Account::House => f.write_str(HOUSE),
-            Account::Fees => f.write_str(FEES),
-            Account::Wallet(member) => write!(f, "liabilities:wallets:{member}"),
-            Account::Merchant(merchant) => write!(f, "liabilities:merchants:{merchant}"),
+        let (words, id) = self.name_parts();
+        f.write_str(words)?;
+        match id {
+            Some(id) => write!(f, "{id}"),
+            None => Ok(()),
         }
     }
 }

@@ -423,10 +423,12 @@ fn fast_pass(
                     .name("verify-stored".into())
                     .spawn_scoped(scope, move || {
                         let mut tally = PostingsTally::default();
-                        let digests =
-                            digest::stored_digests_seeing(&other, salt, "ledger_postings", |row| {
-                                tally.add(row)
-                            });
+                        let digests = digest::stored_digests_seeing(
+                            &other,
+                            salt,
+                            Some("ledger_postings"),
+                            |row| tally.add(row),
+                        );
                         let mut found = Vec::new();
                         // A tally cut short by a failed scan is not used.
                         let tally = digests.is_ok().then_some(tally);

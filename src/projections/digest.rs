@@ -108,24 +108,26 @@ impl RowHasher {
     /// As `text(&v.to_string())`, without the string: formatted straight into the row.
     pub fn display(&mut self, v: &dyn std::fmt::Display) -> &mut Self {
         use std::io::Write;
-        self.buf.push(3);
-        let at = self.buf.len();
-        self.buf.extend_from_slice(&[0; 8]);
         // Formatting into a Vec cannot fail for lack of room; a Display that errs would also
         // have failed `to_string`.
-        let _ = write!(self.buf, "{v}");
-        let len = (self.buf.len() - at - 8) as u64;
-        self.buf[at..at + 8].copy_from_slice(&len.to_le_bytes());
-        self
+        self.text_written(|buf| {
+            let _ = write!(buf, "{v}");
+        })
     }
 
     /// As `display`, for the values the fold writes by the million, spelled without the
     /// formatting machinery.
     pub fn spelled(&mut self, v: &dyn Spell) -> &mut Self {
+        self.text_written(|buf| v.spell(buf))
+    }
+
+    /// A text value written by `write` straight into the row, as `text` would encode it: the
+    /// length is filled in once it is known.
+    fn text_written(&mut self, write: impl FnOnce(&mut Vec<u8>)) -> &mut Self {
         self.buf.push(3);
         let at = self.buf.len();
         self.buf.extend_from_slice(&[0; 8]);
-        v.spell(&mut self.buf);
+        write(&mut self.buf);
         let len = (self.buf.len() - at - 8) as u64;
         self.buf[at..at + 8].copy_from_slice(&len.to_le_bytes());
         self
@@ -210,13 +212,8 @@ impl Spell for BankAccount {
 
 impl Spell for Account {
     fn spell(&self, out: &mut Vec<u8>) {
-        let (prefix, id) = match self {
-            Account::House => (crate::ledger::HOUSE, None),
-            Account::Fees => (crate::ledger::FEES, None),
-            Account::Wallet(member) => ("liabilities:wallets:", Some(member)),
-            Account::Merchant(merchant) => ("liabilities:merchants:", Some(merchant)),
-        };
-        out.extend_from_slice(prefix.as_bytes());
+        let (words, id) = self.name_parts();
+        out.extend_from_slice(words.as_bytes());
         if let Some(id) = id {
             id.spell(out);
         }
@@ -237,7 +234,7 @@ impl Spell for Description<'_> {
 
 /// The digests of the stored projection tables, each read in its physical order.
 pub fn stored_digests(conn: &Connection, salt: &Salt) -> Result<Digests> {
-    stored_digests_seeing(conn, salt, "", |_| Ok(()))
+    stored_digests_seeing(conn, salt, None, |_| Ok(()))
 }
 
 /// As `stored_digests`, showing `see` every row of table `seen` on the way, so a check that
@@ -245,7 +242,7 @@ pub fn stored_digests(conn: &Connection, salt: &Salt) -> Result<Digests> {
 pub fn stored_digests_seeing(
     conn: &Connection,
     salt: &Salt,
-    seen: &str,
+    seen: Option<&str>,
     mut see: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
 ) -> Result<Digests> {
     let mut hasher = RowHasher::new(salt);
@@ -256,7 +253,7 @@ pub fn stored_digests_seeing(
         let n = stmt.column_count();
         let mut rows = stmt.query([])?;
         let digest = digests.entry(table).or_default();
-        let seeing = *table == seen;
+        let seeing = seen == Some(*table);
         while let Some(row) = rows.next()? {
             for i in 0..n {
                 hasher.value(row.get_ref(i)?);
