@@ -1059,9 +1059,14 @@ fn event_row(e: Envelope) -> Result<EventRow> {
 
 /// Digest of every projection row: equal digests mean equal read models. The store's random id
 /// is left out, so two stores built from the same operations have the same digest.
+///
+/// Each value is hashed as its `rusqlite::types::Value` debug text (`Integer(5)`, `Text("a")` …)
+/// followed by `|`, each row by `\n`, rows in key order. The text is written straight into one
+/// buffer: formatting an owned `Value` per value took about 7 s of a 1M store's 38.6M values.
 pub fn projection_digest(conn: &Connection) -> Result<String> {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
+    let mut buf = Vec::with_capacity(4096);
     for (table, order) in store::schema::PROJECTION_TABLES {
         h.update(table.as_bytes());
         // Names come from the fixed list in the schema module, never from input.
@@ -1075,14 +1080,43 @@ pub fn projection_digest(conn: &Connection) -> Result<String> {
         while let Some(r) = rows.next()? {
             for (i, skipped) in skip.iter().enumerate() {
                 if !skipped {
-                    let v: rusqlite::types::Value = r.get(i)?;
-                    h.update(format!("{v:?}|").as_bytes());
+                    write_value_debug(&mut buf, r.get_ref(i)?).map_err(|e| {
+                        Error::new(
+                            ErrorCode::StoreCorrupt,
+                            format!("{table}: a text value is not UTF-8: {e}"),
+                        )
+                    })?;
+                    buf.push(b'|');
                 }
             }
-            h.update(b"\n");
+            buf.push(b'\n');
+            if buf.len() >= 4000 {
+                h.update(&buf);
+                buf.clear();
+            }
         }
+        h.update(&buf);
+        buf.clear();
     }
     Ok(store::hex(&h.finalize()))
+}
+
+/// Writes `format!("{:?}", Value::from(v))` into `out`, without the owned `Value`.
+fn write_value_debug(
+    out: &mut Vec<u8>,
+    v: rusqlite::types::ValueRef<'_>,
+) -> std::result::Result<(), std::str::Utf8Error> {
+    use rusqlite::types::ValueRef;
+    use std::io::Write;
+    // Writing into a Vec cannot fail for lack of room.
+    let _ = match v {
+        ValueRef::Null => write!(out, "Null"),
+        ValueRef::Integer(i) => write!(out, "Integer({i})"),
+        ValueRef::Real(f) => write!(out, "Real({f:?})"),
+        ValueRef::Text(t) => write!(out, "Text({:?})", std::str::from_utf8(t)?),
+        ValueRef::Blob(b) => write!(out, "Blob({b:?})"),
+    };
+    Ok(())
 }
 
 /// The console's front page: platform totals, what merchants are owed, recent volume.
@@ -1187,5 +1221,37 @@ impl Engine {
         let mut f = Filters::default();
         f.eq("seq < ?", int(before));
         self.event_rows(f, filter, "ORDER BY seq DESC", limit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::types::{Value, ValueRef};
+
+    use super::write_value_debug;
+
+    /// `projection_digest` keeps the digest it had when it formatted owned `Value`s.
+    #[test]
+    fn a_value_is_written_as_its_debug_text() {
+        for v in [
+            Value::Null,
+            Value::Integer(-5),
+            Value::Integer(i64::MAX),
+            Value::Real(0.1),
+            Value::Real(1e300),
+            Value::Text("a\"b\\c\n\t\u{0}é\u{1F600}".into()),
+            Value::Text(String::new()),
+            Value::Blob(vec![0, 255, 7]),
+        ] {
+            let mut out = Vec::new();
+            write_value_debug(&mut out, ValueRef::from(&v)).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), format!("{v:?}"));
+        }
+    }
+
+    #[test]
+    fn a_text_that_is_not_utf8_is_an_error() {
+        let mut out = Vec::new();
+        assert!(write_value_debug(&mut out, ValueRef::Text(&[0xff, 0xfe])).is_err());
     }
 }
