@@ -151,6 +151,19 @@ pub fn open_in_memory_with_pages(page_size: i64) -> Result<Connection> {
     Ok(conn)
 }
 
+/// A private store on disk in the temporary directory (SQLite's: `SQLITE_TMPDIR`, `TMPDIR`,
+/// else `/var/tmp` or `/tmp`), deleted when the connection closes; `page_size` as in
+/// `open_in_memory_with_pages`, and at most `cache_kib` KiB of it held in memory.
+pub fn open_temporary_with_pages(page_size: i64, cache_kib: i64) -> Result<Connection> {
+    // An empty file name is SQLite's private temporary database.
+    let conn = Connection::open("")?;
+    conn.set_prepared_statement_cache_capacity(256);
+    conn.pragma_update(None, "page_size", page_size)?;
+    conn.pragma_update(None, "cache_size", -cache_kib)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
 /// Creates an empty file readable and writable by its owner only (0600), parents included.
 pub fn create_private_file(path: &Path) -> Result<()> {
     let mut options = std::fs::OpenOptions::new();

@@ -5,7 +5,8 @@ mod idempotency;
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior, types::Value};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 
 use crate::engine::Engine;
@@ -85,16 +86,22 @@ impl Engine {
         Ok(problems)
     }
 
-    /// Replays the whole log into fresh projections, in one write transaction.
+    /// Replays the whole log into fresh projections, in one write transaction (so the log
+    /// cannot grow meanwhile). The two parts of the read models are replayed at once, through the
+    /// SQL `apply`, each into a temporary scratch store; then the projections are emptied and
+    /// the replayed rows copied in. At 1M operations: replay 12 s, copy 6 s, against 25 s for
+    /// one replay in place, which runs `apply` through the write-ahead log on one core.
     pub fn rebuild(&mut self) -> Result<i64> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (count, replayed) = replay_in_parts(Scratch::TempFile, |push| read_log(&tx, push))?;
+        let (count, replayed) = (count?, replayed?);
         drop_projection_indexes(&tx)?;
         projections::clear(&tx)?;
-        let count = replay(&tx, &tx)?;
+        copy_replayed(replayed, &tx)?;
         // Each index built once from the finished tables: cheaper than keeping it up to date
-        // row by row during the replay.
+        // row by row during the copy.
         for (_, create) in PROJECTION_INDEXES {
             tx.execute(create, [])?;
         }
@@ -103,28 +110,124 @@ impl Engine {
     }
 }
 
+/// Reads and decodes every event of the log, in order, handing each to `push`. Returns the count.
+fn read_log(conn: &Connection, push: &mut dyn FnMut(Envelope, Event)) -> Result<i64> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM events ORDER BY seq",
+        store::ENVELOPE_COLUMNS
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        let env = store::envelope_from_row(row)?;
+        let event = store::decode(&env)?;
+        push(env, event);
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Rows travel from the scratch stores to the store's writer in batches of this many.
+const COPY_BATCH: usize = 1024;
+
+/// Copies every row of every projection table from the replayed scratch stores into the same,
+/// emptied, tables of `to` (all have the schema of the same migrations, so their columns line
+/// up). A second thread reads the scratch stores while this one writes.
+fn copy_replayed(replayed: Replayed, to: &Connection) -> Result<()> {
+    use std::sync::mpsc::sync_channel;
+    // (index into PROJECTION_TABLES, that table's column count, the values of a batch of rows)
+    let (send, batches) = sync_channel::<(usize, usize, Vec<Value>)>(4);
+    std::thread::scope(|scope| {
+        let reader = std::thread::Builder::new()
+            .name("rebuild-copy".into())
+            .spawn_scoped(scope, move || -> Result<()> {
+                for (i, (table, _)) in PROJECTION_TABLES.iter().enumerate() {
+                    // Table names come from a fixed list in the code, never from input.
+                    let mut read = replayed
+                        .of(table)
+                        .prepare(&format!("SELECT * FROM {table}"))?;
+                    let columns = read.column_count();
+                    let mut rows = read.query([])?;
+                    let mut batch = Vec::with_capacity(columns * COPY_BATCH);
+                    while let Some(row) = rows.next()? {
+                        for c in 0..columns {
+                            batch.push(owned_value(row.get_ref(c)?)?);
+                        }
+                        if batch.len() == columns * COPY_BATCH {
+                            let full = std::mem::replace(
+                                &mut batch,
+                                Vec::with_capacity(columns * COPY_BATCH),
+                            );
+                            if send.send((i, columns, full)).is_err() {
+                                return Ok(()); // the writer failed; it reports why
+                            }
+                        }
+                    }
+                    if !batch.is_empty() && send.send((i, columns, batch)).is_err() {
+                        return Ok(());
+                    }
+                }
+                Ok(())
+            })
+            .map_err(|e| Error::internal(format!("starting the copy thread: {e}")))?;
+        let written = (|| -> Result<()> {
+            let mut insert: Option<(usize, rusqlite::Statement<'_>)> = None;
+            for (i, columns, values) in batches {
+                if insert.as_ref().is_none_or(|(table, _)| *table != i) {
+                    let table = PROJECTION_TABLES[i].0;
+                    let placeholders = numbered_placeholders(columns);
+                    let sql = format!("INSERT INTO {table} VALUES ({placeholders})");
+                    insert = Some((i, to.prepare(&sql)?));
+                }
+                if let Some((_, write)) = insert.as_mut() {
+                    for row in values.chunks(columns) {
+                        for (c, v) in row.iter().enumerate() {
+                            write.raw_bind_parameter(c + 1, v)?;
+                        }
+                        write.raw_execute()?;
+                    }
+                }
+            }
+            Ok(())
+        })();
+        let read = reader
+            .join()
+            .map_err(|_| Error::internal("the copy thread panicked"))?;
+        written.and(read)
+    })
+}
+
+/// `?1, ?2, …, ?n`: the parameters of an INSERT of `n` columns.
+fn numbered_placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|c| format!("?{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An owned copy of a value read from a scratch store (whose texts the replay wrote from Rust
+/// strings, so they are UTF-8; rusqlite's own conversion would panic if one were not).
+fn owned_value(v: rusqlite::types::ValueRef<'_>) -> Result<Value> {
+    use rusqlite::types::ValueRef;
+    Ok(match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Integer(i),
+        ValueRef::Real(f) => Value::Real(f),
+        ValueRef::Text(t) => Value::Text(
+            std::str::from_utf8(t)
+                .map_err(|e| Error::internal(format!("a replayed text is not UTF-8: {e}")))?
+                .to_owned(),
+        ),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    })
+}
+
 fn drop_projection_indexes(conn: &Connection) -> Result<()> {
     for (name, _) in PROJECTION_INDEXES {
         // Index names come from a fixed list in the code, never from input.
         conn.execute(&format!("DROP INDEX {name}"), [])?;
     }
     Ok(())
-}
-
-/// Applies every event of `source`'s log to the projections of `target`. Returns the count.
-fn replay(source: &Connection, target: &Connection) -> Result<i64> {
-    let mut stmt = source.prepare(&format!(
-        "SELECT {} FROM events ORDER BY seq",
-        store::ENVELOPE_COLUMNS
-    ))?;
-    let mut rows = stmt.query([])?;
-    let mut folder = Folder::default();
-    while let Some(row) = rows.next()? {
-        let env = store::envelope_from_row(row)?;
-        let event = store::decode(&env)?;
-        folder.apply(target, &env, &event)?;
-    }
-    Ok(folder.count)
 }
 
 /// Applies decoded events to a set of projections, in log order.
@@ -177,11 +280,27 @@ impl Replayed {
     }
 }
 
-/// A scratch store for a replay: in memory, 16 KiB pages (measured at 1M operations: 10% faster
-/// than 4 KiB, and 7% less memory; 32 and 64 KiB gain nothing more), no journal, none of the
-/// indexes only queries use, and the whole replay one transaction.
-fn scratch_store() -> Result<Connection> {
-    let conn = store::open_in_memory_with_pages(16_384)?;
+/// Where a replay's scratch store lives.
+#[derive(Debug, Clone, Copy)]
+enum Scratch {
+    /// In memory: fastest; `verify` replays only when its digests differ, to name the rows.
+    Memory,
+    /// A temporary file, with a bounded page cache: `rebuild` replays every time, and its memory
+    /// should not grow with the store (at 1M operations: 290 against 550 MB peak, 2 s slower).
+    TempFile,
+}
+
+/// The page cache of each of `rebuild`'s scratch stores, in KiB.
+const SCRATCH_CACHE_KIB: i64 = 65_536;
+
+/// A scratch store for a replay: 16 KiB pages (measured at 1M operations: 10% faster than 4 KiB,
+/// and 7% less memory; 32 and 64 KiB gain nothing more), no journal, none of the indexes only
+/// queries use, and the whole replay one transaction.
+fn scratch_store(scratch: Scratch) -> Result<Connection> {
+    let conn = match scratch {
+        Scratch::Memory => store::open_in_memory_with_pages(16_384)?,
+        Scratch::TempFile => store::open_temporary_with_pages(16_384, SCRATCH_CACHE_KIB)?,
+    };
     drop_projection_indexes(&conn)?;
     conn.execute_batch("PRAGMA journal_mode=OFF; BEGIN")?;
     Ok(conn)
@@ -190,8 +309,12 @@ fn scratch_store() -> Result<Connection> {
 type Batch = std::sync::Arc<Vec<(Envelope, Event)>>;
 
 /// Applies the batches it receives to one part of the read models, in a fresh scratch store.
-fn replay_part(part: Part, batches: std::sync::mpsc::Receiver<Batch>) -> Result<Connection> {
-    let conn = scratch_store()?;
+fn replay_part(
+    part: Part,
+    scratch: Scratch,
+    batches: std::sync::mpsc::Receiver<Batch>,
+) -> Result<Connection> {
+    let conn = scratch_store(scratch)?;
     let mut folder = Folder {
         part: Some(part),
         ..Folder::default()
@@ -212,6 +335,33 @@ fn check_chain_and_replay(
     conn: &Connection,
     problems: &mut Vec<String>,
 ) -> Result<(i64, String, Option<Replayed>)> {
+    let (chain, replayed) = replay_in_parts(Scratch::Memory, |push| {
+        check_chain(conn, problems, true, |env, event| {
+            if let Some(event) = event {
+                push(env.to_owned(), event);
+            }
+        })
+    })?;
+    let (count, head) = chain?;
+    if !problems.is_empty() {
+        return Ok((count, head, None));
+    }
+    match replayed {
+        Ok(replayed) => Ok((count, head, Some(replayed))),
+        Err(e) => {
+            problems.push(format!("replay failed: {e}"));
+            Ok((count, head, None))
+        }
+    }
+}
+
+/// Runs `read` on this thread, handing each event it pushes to two replay threads, one per
+/// part of the read models, each applying it through the SQL `apply` to a fresh scratch store.
+/// Returns what `read` returned and the replayed parts (or the first part's failure).
+fn replay_in_parts<T>(
+    scratch: Scratch,
+    read: impl FnOnce(&mut dyn FnMut(Envelope, Event)) -> T,
+) -> Result<(T, Result<Replayed>)> {
     use std::sync::mpsc::sync_channel;
     let (to_accounts, accounts_in) = sync_channel::<Batch>(8);
     let (to_books, books_in) = sync_channel::<Batch>(8);
@@ -219,13 +369,13 @@ fn check_chain_and_replay(
         let spawn = |name: &str, part: Part, input| {
             std::thread::Builder::new()
                 .name(name.into())
-                .spawn_scoped(scope, move || replay_part(part, input))
+                .spawn_scoped(scope, move || replay_part(part, scratch, input))
                 .map_err(|e| Error::internal(format!("starting a replay thread: {e}")))
         };
         let accounts = spawn("replay-accounts", Part::Accounts, accounts_in)?;
         let books = spawn("replay-books", Part::Books, books_in)?;
-        // A replay thread that stopped (its part failed to apply) stops receiving; the chain is
-        // still checked to the end, and the failure is reported below as a problem.
+        // A replay thread that stopped (its part failed to apply) stops receiving; `read` still
+        // runs to the end, and the failure is returned below.
         let mut feeding = true;
         let mut send = |batch: Vec<(Envelope, Event)>| {
             if feeding && !batch.is_empty() {
@@ -234,10 +384,8 @@ fn check_chain_and_replay(
             }
         };
         let mut batch = Vec::with_capacity(REPLAY_BATCH);
-        let chain = check_chain(conn, problems, true, |env, event| {
-            if let Some(event) = event {
-                batch.push((env.to_owned(), event));
-            }
+        let out = read(&mut |env, event| {
+            batch.push((env, event));
             if batch.len() == REPLAY_BATCH {
                 send(std::mem::replace(
                     &mut batch,
@@ -252,17 +400,13 @@ fn check_chain_and_replay(
                 .map_err(|_| Error::internal("a replay thread panicked"))
         };
         let (accounts, books) = (join(accounts)?, join(books)?);
-        let (count, head) = chain?;
-        if !problems.is_empty() {
-            return Ok((count, head, None));
-        }
-        match (accounts, books) {
-            (Ok(accounts), Ok(books)) => Ok((count, head, Some(Replayed { accounts, books }))),
-            (Err(e), _) | (_, Err(e)) => {
-                problems.push(format!("replay failed: {e}"));
-                Ok((count, head, None))
-            }
-        }
+        let replayed = accounts.and_then(|accounts| {
+            Ok(Replayed {
+                accounts,
+                books: books?,
+            })
+        });
+        Ok((out, replayed))
     })
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::common::{Store, error_code};
+use crate::common::{Store, error_code, error_message};
 
 /// Everything a user can read that is derived from projections.
 fn read_model(store: &Store) -> Vec<Value> {
@@ -100,4 +100,62 @@ fn rebuild_repairs_a_tampered_projection_that_verify_caught() {
 
     store.cmd().arg("verify").assert().code(0);
     assert_eq!(read_model(&store), good);
+}
+
+/// The rows of every projection table, as the sqlite3 CLI prints them.
+fn projection_rows(store: &Store) -> String {
+    [
+        "wallets",
+        "wallet_entries",
+        "payments",
+        "ledger_postings",
+        "ledger_balances",
+    ]
+    .iter()
+    .map(|t| store.sql(&format!("SELECT * FROM {t} ORDER BY 1, 2;")))
+    .collect::<Vec<_>>()
+    .join("\n--\n")
+}
+
+#[test]
+fn a_rebuild_that_cannot_read_the_log_fails_and_leaves_the_projections_as_they_were() {
+    let store = Store::sample();
+    let before = projection_rows(&store);
+    // The last event's payload no longer decodes: the log is read to its end before the
+    // projections are touched.
+    store.sql(
+        "DROP TRIGGER events_refuse_update; \
+         UPDATE events SET payload = '{\"kind\":\"NoSuchEvent\"}' \
+         WHERE seq = (SELECT MAX(seq) FROM events);",
+    );
+
+    let (code, v) = store.json(&["rebuild"]);
+    assert_ne!(code, 0, "{v}");
+    assert_eq!(error_code(&v), "store_corrupt", "{v}");
+    assert_eq!(projection_rows(&store), before);
+}
+
+#[test]
+fn a_rebuild_whose_replay_fails_names_the_event_and_leaves_the_projections_as_they_were() {
+    let store = Store::sample();
+    let before = projection_rows(&store);
+    // A recharge for a member who never registered: the replay of the wallets cannot apply it
+    // (it runs on its own thread, into a scratch store).
+    let seq = store.sql("SELECT MIN(seq) FROM events WHERE kind = 'RechargeCompleted';");
+    store.sql(&format!(
+        "DROP TRIGGER events_refuse_update; \
+         UPDATE events SET payload = replace(payload, '\"member\":\"mem_1\"', '\"member\":\"mem_999\"') \
+         WHERE seq = {seq};"
+    ));
+    assert!(
+        store
+            .sql(&format!("SELECT payload FROM events WHERE seq = {seq};"))
+            .contains("mem_999")
+    );
+
+    let (code, v) = store.json(&["rebuild"]);
+    assert_ne!(code, 0, "{v}");
+    assert_eq!(error_code(&v), "store_corrupt", "{v}");
+    assert!(error_message(&v).contains(&format!("event {seq}")), "{v}");
+    assert_eq!(projection_rows(&store), before);
 }
