@@ -197,6 +197,26 @@ fn copy_replayed(replayed: Replayed, to: &Connection) -> Result<()> {
     })
 }
 
+/// A row's values as `[Integer(1), Text("a"), …]`, for a problem report. A stored text that is
+/// not UTF-8 (the file edited behind payctl's back) is shown, not a reason to stop.
+fn shown_row(row: &rusqlite::Row<'_>, columns: usize) -> Result<String> {
+    use rusqlite::types::ValueRef;
+    let mut values = Vec::with_capacity(columns);
+    for i in 0..columns {
+        values.push(match row.get_ref(i)? {
+            ValueRef::Null => "Null".to_string(),
+            ValueRef::Integer(v) => format!("Integer({v})"),
+            ValueRef::Real(v) => format!("Real({v:?})"),
+            ValueRef::Text(t) => match std::str::from_utf8(t) {
+                Ok(text) => format!("Text({text:?})"),
+                Err(_) => format!("Text(not UTF-8: {:?})", String::from_utf8_lossy(t)),
+            },
+            ValueRef::Blob(b) => format!("Blob({b:?})"),
+        });
+    }
+    Ok(format!("[{}]", values.join(", ")))
+}
+
 /// `?1, ?2, …, ?n`: the parameters of an INSERT of `n` columns.
 fn numbered_placeholders(n: usize) -> String {
     (1..=n)
@@ -827,13 +847,10 @@ fn compare_projections(
                         }
                     }
                     if !equal {
-                        let xs: Vec<Value> =
-                            (0..n).map(|i| x.get(i)).collect::<rusqlite::Result<_>>()?;
-                        let ys: Vec<Value> =
-                            (0..n).map(|i| y.get(i)).collect::<rusqlite::Result<_>>()?;
+                        let (xs, ys) = (shown_row(x, n)?, shown_row(y, n)?);
                         problems.push(format!(
-                            "projection {table}: row {row} differs from the replay: stored {xs:?}, \
-                             replayed {ys:?}"
+                            "projection {table}: row {row} differs from the replay: stored {xs}, \
+                             replayed {ys}"
                         ));
                         break;
                     }

@@ -200,3 +200,21 @@ fn an_idempotency_record_deleted_or_pointed_elsewhere_fails_verify() {
     );
     assert!(msg.contains("invariant 5"), "{msg}");
 }
+
+#[test]
+fn a_projection_text_that_is_not_utf8_fails_verify_naming_the_row_without_a_crash() {
+    let store = Store::sample();
+    store.sql("UPDATE members SET name = CAST(x'ff41' AS TEXT) WHERE id = 1;");
+
+    let (code, v) = store.json(&["verify"]);
+    assert_eq!(code, 6, "{v}");
+    assert_eq!(error_code(&v), "verify_failed");
+    let message = error_message(&v);
+    assert!(
+        message.contains("projection members: row 1") && message.contains("not UTF-8"),
+        "{message}"
+    );
+    // The digest (which formats every value) reports the file as corrupt instead of crashing.
+    let (code, v) = store.json(&["verify", "--digest"]);
+    assert_eq!(code, 6, "{v}");
+}
