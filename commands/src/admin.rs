@@ -197,8 +197,8 @@ pub fn run_verify(a: VerifyArgs, app: &App) -> CmdResult {
 
 pub fn run_rebuild(_a: RebuildArgs, app: &App) -> CmdResult {
     let mut engine = open_read(app)?;
-    let count = engine.rebuild()?;
-    let digest = projection_digest(engine.connection())?;
+    let rebuilt = engine.rebuild()?;
+    let (count, digest) = (rebuilt.events, rebuilt.projection_digest);
     if app.out.json {
         app.out.json_value(
             &serde_json::json!({"ok": true, "events": count, "projection_digest": digest}),
