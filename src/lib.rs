@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod money;
 pub mod projections;
 pub mod queries;
+pub mod rebuild;
 pub mod state;
 pub mod store;
 pub mod verify;

@@ -1061,10 +1061,16 @@ fn event_row(e: Envelope) -> Result<EventRow> {
 /// Digest of every projection row: equal digests mean equal read models. The store's random id
 /// is left out, so two stores built from the same operations have the same digest.
 pub fn projection_digest(conn: &Connection) -> Result<String> {
+    projection_digest_of(|_| conn)
+}
+
+/// `projection_digest` of tables that may live in different stores: each read from `store_of`.
+pub fn projection_digest_of<'c>(store_of: impl Fn(&str) -> &'c Connection) -> Result<String> {
     let mut digest = ProjectionDigest::new();
     for (table, order) in store::schema::PROJECTION_TABLES {
         // Names come from the fixed list in the schema module, never from input.
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
+        let mut stmt =
+            store_of(table).prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
         let hashed = ProjectionDigest::hashed_columns(&stmt);
         digest.table(table);
         let mut rows = stmt.query([])?;
@@ -1083,21 +1089,15 @@ pub fn projection_digest(conn: &Connection) -> Result<String> {
 /// The digest `projection_digest` computes, fed table by table (in `PROJECTION_TABLES` order)
 /// and row by row (in each table's key order): SHA-256 over each table's name, then each value
 /// as its `rusqlite::types::Value` debug text (`Integer(5)`, `Text("a")` …) followed by `|`, each
-/// row ended by `\n`. `rebuild` feeds it the rows it copies in, so it need not read them again.
-pub struct ProjectionDigest {
+/// row ended by `\n`.
+struct ProjectionDigest {
     hash: Sha256,
     /// Text not yet hashed: hashing in large pieces is cheaper than value by value.
     pending: Vec<u8>,
 }
 
-impl Default for ProjectionDigest {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl ProjectionDigest {
-    pub fn new() -> ProjectionDigest {
+    fn new() -> ProjectionDigest {
         ProjectionDigest {
             hash: Sha256::new(),
             pending: Vec::with_capacity(8192),
@@ -1105,7 +1105,7 @@ impl ProjectionDigest {
     }
 
     /// Which columns of a `SELECT *` the digest covers: all but the store's random id.
-    pub fn hashed_columns(stmt: &rusqlite::Statement<'_>) -> Vec<bool> {
+    fn hashed_columns(stmt: &rusqlite::Statement<'_>) -> Vec<bool> {
         stmt.column_names()
             .iter()
             .map(|c| *c != "store_id")
@@ -1113,14 +1113,14 @@ impl ProjectionDigest {
     }
 
     /// Starts the rows of `table`.
-    pub fn table(&mut self, table: &str) {
+    fn table(&mut self, table: &str) {
         self.hash.update(&self.pending);
         self.pending.clear();
         self.hash.update(table.as_bytes());
     }
 
     /// One value of the current row (of `table`, named if the value cannot be read).
-    pub fn value(&mut self, table: &str, v: rusqlite::types::ValueRef<'_>) -> Result<()> {
+    fn value(&mut self, table: &str, v: rusqlite::types::ValueRef<'_>) -> Result<()> {
         write_value_debug(&mut self.pending, v).map_err(|e| {
             Error::new(
                 ErrorCode::StoreCorrupt,
@@ -1131,7 +1131,7 @@ impl ProjectionDigest {
         Ok(())
     }
 
-    pub fn end_row(&mut self) {
+    fn end_row(&mut self) {
         self.pending.push(b'\n');
         if self.pending.len() >= 8000 {
             self.hash.update(&self.pending);
@@ -1140,7 +1140,7 @@ impl ProjectionDigest {
     }
 
     /// The digest, in hex.
-    pub fn finish(mut self) -> String {
+    fn finish(mut self) -> String {
         self.hash.update(&self.pending);
         store::hex(&self.hash.finalize())
     }

@@ -151,12 +151,13 @@ pub fn open_in_memory_with_pages(page_size: i64) -> Result<Connection> {
     Ok(conn)
 }
 
-/// A private store on disk in the temporary directory (SQLite's: `SQLITE_TMPDIR`, `TMPDIR`,
-/// else `/var/tmp` or `/tmp`), deleted when the connection closes; `page_size` as in
-/// `open_in_memory_with_pages`, and at most `cache_kib` KiB of it held in memory.
-pub fn open_temporary_with_pages(page_size: i64, cache_kib: i64) -> Result<Connection> {
-    // An empty file name is SQLite's private temporary database.
-    let conn = Connection::open("")?;
+/// A scratch store in the (empty, private) file at `path`, with the current schema: `page_size`
+/// as in `open_in_memory_with_pages`, and at most `cache_kib` KiB of it held in memory.
+pub fn open_scratch_file(path: &Path, page_size: i64, cache_kib: i64) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
     conn.set_prepared_statement_cache_capacity(256);
     conn.pragma_update(None, "page_size", page_size)?;
     conn.pragma_update(None, "cache_size", -cache_kib)?;

@@ -1,12 +1,12 @@
-//! `verify` (the log is intact, projections equal a replay, invariants hold) and `rebuild`
-//! (drop the projections and replay the log through the same `apply`).
+//! `verify`: the log is intact, the projections equal a replay, the invariants hold. Its replay
+//! into scratch stores also serves `rebuild`.
 
 mod idempotency;
 
 use std::collections::HashMap;
+use std::path::Path;
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
 use crate::engine::Engine;
@@ -16,7 +16,6 @@ use crate::money::Currency;
 use crate::projections::digest::{self, Digests};
 use crate::projections::native::{Ev, NativeFold};
 use crate::projections::{self, Part};
-use crate::queries::ProjectionDigest;
 use crate::store::EnvelopeRef;
 use crate::store::{self, schema::PROJECTION_INDEXES, schema::PROJECTION_TABLES};
 use idempotency::{KeyHasher, KeyRuns, Records};
@@ -33,16 +32,6 @@ impl VerifyReport {
     pub fn ok(&self) -> bool {
         self.problems.is_empty()
     }
-}
-
-/// What `rebuild` did.
-#[derive(Debug, Clone, Serialize)]
-pub struct Rebuilt {
-    /// Events replayed.
-    pub events: i64,
-    /// The `projection_digest` of the rebuilt projections (taken from the rows as they were
-    /// copied in: equal to reading them back).
-    pub projection_digest: String,
 }
 
 /// Stops collecting after this many problems: the first ones say where to look.
@@ -96,134 +85,6 @@ impl Engine {
         check_invariants(&self.conn, &mut problems)?;
         Ok(problems)
     }
-
-    /// Replays the whole log into fresh projections, in one write transaction (so the log
-    /// cannot grow meanwhile). The two parts of the read models are replayed at once, through the
-    /// SQL `apply`, each into a temporary scratch store; then the projections are emptied and
-    /// the replayed rows copied in, digested on the way. At 1M operations: replay 12.5 s, copy
-    /// and digest 8 s, indexes and commit 1.5 s; one replay in place (`apply` through the
-    /// write-ahead log on one core) and a digest read back from the store took 28 s in all.
-    pub fn rebuild(&mut self) -> Result<Rebuilt> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (count, replayed) = replay_in_parts(Scratch::TempFile, |push| read_log(&tx, push))?;
-        let (count, replayed) = (count?, replayed?);
-        drop_projection_indexes(&tx)?;
-        projections::clear(&tx)?;
-        let projection_digest = copy_replayed(replayed, &tx)?;
-        // Each index built once from the finished tables: cheaper than keeping it up to date
-        // row by row during the copy.
-        for (_, create) in PROJECTION_INDEXES {
-            tx.execute(create, [])?;
-        }
-        tx.commit()?;
-        Ok(Rebuilt {
-            events: count,
-            projection_digest,
-        })
-    }
-}
-
-/// Reads and decodes every event of the log, in order, handing each to `push`. Returns the count.
-fn read_log(conn: &Connection, push: &mut dyn FnMut(Envelope, Event)) -> Result<i64> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {} FROM events ORDER BY seq",
-        store::ENVELOPE_COLUMNS
-    ))?;
-    let mut rows = stmt.query([])?;
-    let mut count = 0;
-    while let Some(row) = rows.next()? {
-        let env = store::envelope_from_row(row)?;
-        let event = store::decode(&env)?;
-        push(env, event);
-        count += 1;
-    }
-    Ok(count)
-}
-
-/// Rows travel from the scratch stores to the store's writer in batches of this many.
-const COPY_BATCH: usize = 1024;
-
-/// Copies every row of every projection table from the replayed scratch stores into the same,
-/// emptied, tables of `to` (all have the schema of the same migrations, so their columns line
-/// up), and returns the `projection_digest` of what it copied. A second thread reads the scratch
-/// stores, in each table's key order, and digests the rows while this one writes them.
-fn copy_replayed(replayed: Replayed, to: &Connection) -> Result<String> {
-    use std::sync::mpsc::sync_channel;
-    // (index into PROJECTION_TABLES, that table's column count, the values of a batch of rows)
-    let (send, batches) = sync_channel::<(usize, usize, Vec<Value>)>(4);
-    std::thread::scope(|scope| {
-        let reader = std::thread::Builder::new()
-            .name("rebuild-copy".into())
-            .spawn_scoped(scope, move || read_replayed(&replayed, &send))
-            .map_err(|e| Error::internal(format!("starting the copy thread: {e}")))?;
-        let written = (|| -> Result<()> {
-            let mut insert: Option<(usize, rusqlite::Statement<'_>)> = None;
-            for (i, columns, values) in batches {
-                if insert.as_ref().is_none_or(|(table, _)| *table != i) {
-                    let table = PROJECTION_TABLES[i].0;
-                    let placeholders = numbered_placeholders(columns);
-                    let sql = format!("INSERT INTO {table} VALUES ({placeholders})");
-                    insert = Some((i, to.prepare(&sql)?));
-                }
-                if let Some((_, write)) = insert.as_mut() {
-                    for row in values.chunks(columns) {
-                        for (c, v) in row.iter().enumerate() {
-                            write.raw_bind_parameter(c + 1, v)?;
-                        }
-                        write.raw_execute()?;
-                    }
-                }
-            }
-            Ok(())
-        })();
-        let digest = reader
-            .join()
-            .map_err(|_| Error::internal("the copy thread panicked"))?;
-        // A writer's failure comes first: the reader then only saw its batches refused.
-        written.and(digest)
-    })
-}
-
-/// Reads every projection table of the scratch stores in key order (so each table's rows are
-/// also appended to its key in that order), sends the rows in batches, and digests them.
-fn read_replayed(
-    replayed: &Replayed,
-    send: &std::sync::mpsc::SyncSender<(usize, usize, Vec<Value>)>,
-) -> Result<String> {
-    let mut digest = ProjectionDigest::new();
-    for (i, (table, order)) in PROJECTION_TABLES.iter().enumerate() {
-        // Names come from the fixed list in the schema module, never from input.
-        let mut read = replayed
-            .of(table)
-            .prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
-        let hashed = ProjectionDigest::hashed_columns(&read);
-        let columns = hashed.len();
-        digest.table(table);
-        let mut rows = read.query([])?;
-        let mut batch = Vec::with_capacity(columns * COPY_BATCH);
-        while let Some(row) = rows.next()? {
-            for (c, hashed) in hashed.iter().enumerate() {
-                let v = row.get_ref(c)?;
-                if *hashed {
-                    digest.value(table, v)?;
-                }
-                batch.push(owned_value(v)?);
-            }
-            digest.end_row();
-            if batch.len() == columns * COPY_BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(columns * COPY_BATCH));
-                if send.send((i, columns, full)).is_err() {
-                    return Err(Error::internal("the rebuild's writer stopped"));
-                }
-            }
-        }
-        if !batch.is_empty() && send.send((i, columns, batch)).is_err() {
-            return Err(Error::internal("the rebuild's writer stopped"));
-        }
-    }
-    Ok(digest.finish())
 }
 
 /// A row's values as `[Integer(1), Text("a"), …]`, for a problem report. A stored text that is
@@ -246,32 +107,7 @@ fn shown_row(row: &rusqlite::Row<'_>, columns: usize) -> Result<String> {
     Ok(format!("[{}]", values.join(", ")))
 }
 
-/// `?1, ?2, …, ?n`: the parameters of an INSERT of `n` columns.
-fn numbered_placeholders(n: usize) -> String {
-    (1..=n)
-        .map(|c| format!("?{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// An owned copy of a value read from a scratch store (whose texts the replay wrote from Rust
-/// strings, so they are UTF-8; rusqlite's own conversion would panic if one were not).
-fn owned_value(v: rusqlite::types::ValueRef<'_>) -> Result<Value> {
-    use rusqlite::types::ValueRef;
-    Ok(match v {
-        ValueRef::Null => Value::Null,
-        ValueRef::Integer(i) => Value::Integer(i),
-        ValueRef::Real(f) => Value::Real(f),
-        ValueRef::Text(t) => Value::Text(
-            std::str::from_utf8(t)
-                .map_err(|e| Error::internal(format!("a replayed text is not UTF-8: {e}")))?
-                .to_owned(),
-        ),
-        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
-    })
-}
-
-fn drop_projection_indexes(conn: &Connection) -> Result<()> {
+pub(crate) fn drop_projection_indexes(conn: &Connection) -> Result<()> {
     for (name, _) in PROJECTION_INDEXES {
         // Index names come from a fixed list in the code, never from input.
         conn.execute(&format!("DROP INDEX {name}"), [])?;
@@ -315,13 +151,13 @@ const REPLAY_BATCH: usize = 512;
 const SCAN_CACHE_KIB: i64 = -4096;
 
 /// The replayed read models: each part in its own scratch store.
-struct Replayed {
-    accounts: Connection,
-    books: Connection,
+pub(crate) struct Replayed {
+    pub(crate) accounts: Connection,
+    pub(crate) books: Connection,
 }
 
 impl Replayed {
-    fn of(&self, table: &str) -> &Connection {
+    pub(crate) fn of(&self, table: &str) -> &Connection {
         match Part::of_table(table) {
             Part::Accounts => &self.accounts,
             Part::Books => &self.books,
@@ -331,12 +167,12 @@ impl Replayed {
 
 /// Where a replay's scratch store lives.
 #[derive(Debug, Clone, Copy)]
-enum Scratch {
+pub(crate) enum Scratch<'a> {
     /// In memory: fastest; `verify` replays only when its digests differ, to name the rows.
     Memory,
-    /// A temporary file, with a bounded page cache: `rebuild` replays every time, and its memory
-    /// should not grow with the store (at 1M operations: 290 against 550 MB peak, 2 s slower).
-    TempFile,
+    /// Files (accounts, books) that `rebuild` attaches to the store to copy the rows in; a
+    /// bounded page cache, so its memory does not grow with the store.
+    Files(&'a Path, &'a Path),
 }
 
 /// The page cache of each of `rebuild`'s scratch stores, in KiB.
@@ -345,13 +181,15 @@ const SCRATCH_CACHE_KIB: i64 = 65_536;
 /// A scratch store for a replay: 16 KiB pages (measured at 1M operations: 10% faster than 4 KiB,
 /// and 7% less memory; 32 and 64 KiB gain nothing more), no journal, none of the indexes only
 /// queries use, and the whole replay one transaction.
-fn scratch_store(scratch: Scratch) -> Result<Connection> {
-    let conn = match scratch {
-        Scratch::Memory => store::open_in_memory_with_pages(16_384)?,
-        Scratch::TempFile => store::open_temporary_with_pages(16_384, SCRATCH_CACHE_KIB)?,
+fn scratch_store(scratch: Scratch<'_>, part: Part) -> Result<Connection> {
+    let conn = match (scratch, part) {
+        (Scratch::Memory, _) => store::open_in_memory_with_pages(16_384)?,
+        (Scratch::Files(path, _), Part::Accounts) | (Scratch::Files(_, path), Part::Books) => {
+            store::open_scratch_file(path, 16_384, SCRATCH_CACHE_KIB)?
+        }
     };
     drop_projection_indexes(&conn)?;
-    conn.execute_batch("PRAGMA journal_mode=OFF; BEGIN")?;
+    conn.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN")?;
     Ok(conn)
 }
 
@@ -360,10 +198,10 @@ type Batch = std::sync::Arc<Vec<(Envelope, Event)>>;
 /// Applies the batches it receives to one part of the read models, in a fresh scratch store.
 fn replay_part(
     part: Part,
-    scratch: Scratch,
+    scratch: Scratch<'_>,
     batches: std::sync::mpsc::Receiver<Batch>,
 ) -> Result<Connection> {
-    let conn = scratch_store(scratch)?;
+    let conn = scratch_store(scratch, part)?;
     let mut folder = Folder {
         part: Some(part),
         ..Folder::default()
@@ -407,8 +245,8 @@ fn check_chain_and_replay(
 /// Runs `read` on this thread, handing each event it pushes to two replay threads, one per
 /// part of the read models, each applying it through the SQL `apply` to a fresh scratch store.
 /// Returns what `read` returned and the replayed parts (or the first part's failure).
-fn replay_in_parts<T>(
-    scratch: Scratch,
+pub(crate) fn replay_in_parts<T>(
+    scratch: Scratch<'_>,
     read: impl FnOnce(&mut dyn FnMut(Envelope, Event)) -> T,
 ) -> Result<(T, Result<Replayed>)> {
     use std::sync::mpsc::sync_channel;

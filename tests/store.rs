@@ -336,3 +336,53 @@ fn every_stored_payload_decodes_alike_by_the_fast_and_the_general_path() {
         assert_eq!(fast, general, "{bad}");
     }
 }
+
+#[test]
+fn rebuild_applies_the_events_committed_while_it_replayed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("store.db");
+    let mut engine = Engine::open(&path, OpenMode::CreateIfMissing).expect("open");
+    let register = |name: &str| Command::RegisterMember {
+        name: name.into(),
+        email: format!("{name}@example.com"),
+        address: None,
+        corporate: false,
+    };
+    for name in ["kim", "lee"] {
+        assert!(
+            engine
+                .execute(&register(name), &ctx())
+                .expect("execute")
+                .result
+                .is_ok()
+        );
+    }
+    // Another process's write lands between the replay of the snapshot and the copy.
+    let rebuilt = engine
+        .rebuild_pausing(|| {
+            let mut other = Engine::open(&path, OpenMode::MustExist).expect("open other");
+            assert!(
+                other
+                    .execute(&register("park"), &ctx())
+                    .expect("execute")
+                    .result
+                    .is_ok()
+            );
+        })
+        .expect("rebuild");
+
+    assert_eq!(rebuilt.events, engine.log_head().expect("head").0);
+    let members: i64 = engine
+        .connection()
+        .query_row("SELECT COUNT(*) FROM members", [], |r| r.get(0))
+        .expect("members");
+    assert_eq!(
+        members, 3,
+        "the member registered meanwhile is in the rebuilt projections"
+    );
+    assert!(engine.verify().expect("verify").ok());
+    assert_eq!(
+        rebuilt.projection_digest,
+        payctl_core::queries::projection_digest(engine.connection()).expect("digest")
+    );
+}

@@ -1,0 +1,270 @@
+//! `rebuild`: fresh projections from the log, through the same `apply` that live commands use.
+//!
+//! The log is replayed without holding the store's write lock, from a read snapshot: its two
+//! parts (they share no table) at once, each into a scratch store in a temporary file. Then, in
+//! one write transaction, the projections are emptied, the scratch tables copied in by SQLite
+//! itself (`INSERT … SELECT` from the attached files, which copies records whole), the events
+//! appended since the snapshot applied, and the query-only indexes built once. A second thread
+//! digests the scratch tables meanwhile, so the digest `rebuild` prints costs no second read.
+//!
+//! At 1M operations (1.54M events): replay 12 s, then copy and digest 5.3 s, indexes 0.8 s and
+//! commit 0.9 s: 19 s in all, of which writers wait the last 7 s.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use serde::Serialize;
+
+use crate::engine::Engine;
+use crate::error::{Error, ErrorCode, Result};
+use crate::event::{Envelope, Event};
+use crate::projections::{self, Part, Settings};
+use crate::queries::{projection_digest, projection_digest_of};
+use crate::store::{self, schema::PROJECTION_INDEXES, schema::PROJECTION_TABLES};
+use crate::verify::{Replayed, Scratch, drop_projection_indexes, replay_in_parts};
+
+/// What `rebuild` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rebuilt {
+    /// Events replayed.
+    pub events: i64,
+    /// The `projection_digest` of the rebuilt projections.
+    pub projection_digest: String,
+}
+
+/// The page cache of each connection that digests a scratch file, in KiB.
+const DIGEST_CACHE_KIB: i64 = 65_536;
+
+/// The parts of the read models, each replayed into its own scratch file.
+const PARTS: [Part; 2] = [Part::Accounts, Part::Books];
+
+/// The schema name a part's scratch file is attached under while its rows are copied in.
+fn attached_as(part: Part) -> &'static str {
+    match part {
+        Part::Accounts => "rebuild_accounts",
+        Part::Books => "rebuild_books",
+    }
+}
+
+impl Engine {
+    /// Replays the whole log into fresh projections (see the module's comment).
+    pub fn rebuild(&mut self) -> Result<Rebuilt> {
+        self.rebuild_pausing(|| {})
+    }
+
+    /// `rebuild`, running `meanwhile` after the replay and before the write lock: for the tests
+    /// of the events other writers commit in between.
+    pub fn rebuild_pausing(&mut self, meanwhile: impl FnOnce()) -> Result<Rebuilt> {
+        let files = ScratchFiles::create()?;
+        // The replay reads one snapshot of the log; writers go on meanwhile.
+        self.conn.execute_batch("BEGIN")?;
+        let replay = replay_in_parts(Scratch::Files(&files.accounts, &files.books), |push| {
+            read_log(&self.conn, push)
+        });
+        let _ = self.conn.execute_batch("COMMIT");
+        let (read, replayed) = replay?;
+        let (replayed_to, replayed) = (read?, replayed?);
+        close(replayed)?;
+        meanwhile();
+
+        for part in PARTS {
+            let path = files.of(part);
+            let path = path.to_str().ok_or_else(|| {
+                Error::internal(format!(
+                    "the temporary directory's path is not UTF-8: {}",
+                    path.display()
+                ))
+            })?;
+            self.conn
+                .execute("ATTACH DATABASE ?1 AS ?2", [path, attached_as(part)])?;
+        }
+        let result = copy_in(&mut self.conn, &files, replayed_to);
+        for part in PARTS {
+            let _ = self.conn.execute("DETACH DATABASE ?1", [attached_as(part)]);
+        }
+        result
+    }
+}
+
+/// The two scratch files, made private and empty in the temporary directory (`TMPDIR`), and
+/// removed when dropped.
+struct ScratchFiles {
+    accounts: PathBuf,
+    books: PathBuf,
+}
+
+impl ScratchFiles {
+    fn create() -> Result<ScratchFiles> {
+        let dir = std::env::temp_dir();
+        let nonce = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let name = |part: &str| {
+            dir.join(format!(
+                ".payctl-rebuild-{}-{nonce}-{part}.db",
+                std::process::id()
+            ))
+        };
+        let files = ScratchFiles {
+            accounts: name("accounts"),
+            books: name("books"),
+        };
+        create_new_private(&files.accounts)?;
+        create_new_private(&files.books)?;
+        Ok(files)
+    }
+
+    fn of(&self, part: Part) -> &Path {
+        match part {
+            Part::Accounts => &self.accounts,
+            Part::Books => &self.books,
+        }
+    }
+}
+
+impl Drop for ScratchFiles {
+    fn drop(&mut self) {
+        for path in [&self.accounts, &self.books] {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// An empty file only its owner may read (0600); never one that exists already.
+fn create_new_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop).map_err(|e| {
+        Error::internal(format!(
+            "cannot create the scratch file {}: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// Commits the replayed scratch stores and closes them, so their files are whole.
+fn close(replayed: Replayed) -> Result<()> {
+    for conn in [replayed.accounts, replayed.books] {
+        conn.execute_batch("COMMIT")?;
+        conn.close().map_err(|(_, e)| Error::from(e))?;
+    }
+    Ok(())
+}
+
+/// Reads and decodes every event of the log, in order, handing each to `push`. Returns the last
+/// seq read (0 for an empty log).
+fn read_log(conn: &Connection, push: &mut dyn FnMut(Envelope, Event)) -> Result<i64> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM events ORDER BY seq",
+        store::ENVELOPE_COLUMNS
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut last = 0;
+    while let Some(row) = rows.next()? {
+        let env = store::envelope_from_row(row)?;
+        let event = store::decode(&env)?;
+        last = env.seq;
+        push(env, event);
+    }
+    Ok(last)
+}
+
+/// The write transaction: the scratch tables (attached) copied into the emptied projections,
+/// the events after `replayed_to` applied, the query-only indexes built. Returns what it did.
+fn copy_in(conn: &mut Connection, files: &ScratchFiles, replayed_to: i64) -> Result<Rebuilt> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    drop_projection_indexes(&tx)?;
+    projections::clear(&tx)?;
+    let digest = std::thread::scope(|scope| {
+        let digester = std::thread::Builder::new()
+            .name("rebuild-digest".into())
+            .spawn_scoped(scope, || digest_files(files))
+            .map_err(|e| Error::internal(format!("starting the digest thread: {e}")))?;
+        let copied = (|| -> Result<()> {
+            for (table, _) in PROJECTION_TABLES {
+                let attached = attached_as(Part::of_table(table));
+                // Names come from fixed lists in the code, never from input. The same schema on
+                // both sides, the target empty and without its query-only indexes: SQLite copies
+                // the records as they are.
+                tx.execute(
+                    &format!("INSERT INTO main.{table} SELECT * FROM {attached}.{table}"),
+                    [],
+                )?;
+            }
+            Ok(())
+        })();
+        let digest = digester
+            .join()
+            .map_err(|_| Error::internal("the digest thread panicked"))?;
+        copied.and(digest)
+    })?;
+    // Events appended while the snapshot was replayed: applied as live commands apply them.
+    let tail = apply_events_after(&tx, replayed_to)?;
+    let digest = if tail > 0 {
+        projection_digest(&tx)?
+    } else {
+        digest
+    };
+    // Each index built once from the finished tables.
+    for (_, create) in PROJECTION_INDEXES {
+        tx.execute(create, [])?;
+    }
+    let events: i64 = tx.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
+    tx.commit()?;
+    Ok(Rebuilt {
+        events,
+        projection_digest: digest,
+    })
+}
+
+/// The `projection_digest` of the scratch stores' tables, read on their own connections.
+fn digest_files(files: &ScratchFiles) -> Result<String> {
+    let open = |path: &Path| -> Result<Connection> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(store::BUSY_TIMEOUT)?;
+        // Room for the key-order walk of `wallet_entries` (an index, then the rows): with the
+        // default 2 MB the digest took 6.7 s at 1M operations, with this 5.3 s.
+        conn.pragma_update(None, "cache_size", -DIGEST_CACHE_KIB)?;
+        Ok(conn)
+    };
+    let (accounts, books) = (open(&files.accounts)?, open(&files.books)?);
+    projection_digest_of(|table| match Part::of_table(table) {
+        Part::Accounts => &accounts,
+        Part::Books => &books,
+    })
+}
+
+/// Applies the events after seq `after` to the projections. Returns how many.
+fn apply_events_after(conn: &Connection, after: i64) -> Result<i64> {
+    let mut currency = Settings::load(conn)?.map(|s| s.currency);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM events WHERE seq > ?1 ORDER BY seq",
+        store::ENVELOPE_COLUMNS
+    ))?;
+    let mut rows = stmt.query([after])?;
+    let mut applied = 0;
+    while let Some(row) = rows.next()? {
+        let env = store::envelope_from_row(row)?;
+        let event = store::decode(&env)?;
+        if let Event::StoreInitialized { currency: c, .. } = &event {
+            currency = Some(*c);
+        }
+        let currency = currency.ok_or_else(|| {
+            Error::new(
+                ErrorCode::StoreCorrupt,
+                format!("event {} precedes the store's initialization", env.seq),
+            )
+        })?;
+        projections::apply(conn, &env, &event, currency)?;
+        applied += 1;
+    }
+    Ok(applied)
+}
