@@ -119,6 +119,20 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Error {
         use rusqlite::ffi::ErrorCode as C;
+        // payctl reads back only what it wrote: a value of another type, or a text that is not
+        // UTF-8, was put there behind its back.
+        if matches!(
+            e,
+            rusqlite::Error::FromSqlConversionFailure(..)
+                | rusqlite::Error::InvalidColumnType(..)
+                | rusqlite::Error::IntegralValueOutOfRange(..)
+                | rusqlite::Error::Utf8Error(..)
+        ) {
+            return Error::new(
+                ErrorCode::StoreCorrupt,
+                format!("the store holds a value payctl did not write (run `payctl verify`): {e}"),
+            );
+        }
         match e.sqlite_error_code() {
             Some(C::DatabaseBusy | C::DatabaseLocked) => Error::new(
                 ErrorCode::StoreLocked,

@@ -217,4 +217,8 @@ fn a_projection_text_that_is_not_utf8_fails_verify_naming_the_row_without_a_cras
     // The digest (which formats every value) reports the file as corrupt instead of crashing.
     let (code, v) = store.json(&["verify", "--digest"]);
     assert_eq!(code, 6, "{v}");
+    // So does a command that reads the row.
+    let (code, v) = store.json(&["member", "show", "mem_1"]);
+    assert_ne!(code, 0, "{v}");
+    assert_eq!(error_code(&v), "store_corrupt", "{v}");
 }
