@@ -59,7 +59,10 @@ impl Engine {
         // The replay reads one snapshot of the log; writers go on meanwhile.
         self.conn.execute_batch("BEGIN")?;
         let replay = replay_in_parts(Scratch::Files(&files.accounts, &files.books), |push| {
-            read_log(&self.conn, push)
+            each_event_after(&self.conn, 0, |env, event| {
+                push(env, event);
+                Ok(())
+            })
         });
         let _ = self.conn.execute_batch("COMMIT");
         let (read, replayed) = replay?;
@@ -67,23 +70,30 @@ impl Engine {
         close(replayed)?;
         meanwhile();
 
+        let result =
+            attach(&self.conn, &files).and_then(|()| copy_in(&mut self.conn, &files, replayed_to));
         for part in PARTS {
-            let path = files.of(part);
-            let path = path.to_str().ok_or_else(|| {
-                Error::internal(format!(
-                    "the temporary directory's path is not UTF-8: {}",
-                    path.display()
-                ))
-            })?;
-            self.conn
-                .execute("ATTACH DATABASE ?1 AS ?2", [path, attached_as(part)])?;
-        }
-        let result = copy_in(&mut self.conn, &files, replayed_to);
-        for part in PARTS {
+            // Detaching one that was never attached fails harmlessly.
             let _ = self.conn.execute("DETACH DATABASE ?1", [attached_as(part)]);
         }
         result
     }
+}
+
+/// Attaches the scratch files to the store's connection (outside any transaction, as SQLite
+/// requires).
+fn attach(conn: &Connection, files: &ScratchFiles) -> Result<()> {
+    for part in PARTS {
+        let path = files.of(part);
+        let path = path.to_str().ok_or_else(|| {
+            Error::internal(format!(
+                "the temporary directory's path is not UTF-8: {}",
+                path.display()
+            ))
+        })?;
+        conn.execute("ATTACH DATABASE ?1 AS ?2", [path, attached_as(part)])?;
+    }
+    Ok(())
 }
 
 /// The two scratch files, made private and empty in the temporary directory (`TMPDIR`), and
@@ -156,20 +166,24 @@ fn close(replayed: Replayed) -> Result<()> {
     Ok(())
 }
 
-/// Reads and decodes every event of the log, in order, handing each to `push`. Returns the last
-/// seq read (0 for an empty log).
-fn read_log(conn: &Connection, push: &mut dyn FnMut(Envelope, Event)) -> Result<i64> {
+/// Reads and decodes the events after seq `after`, in order, handing each to `each`. Returns the
+/// last seq read (`after` when there is none).
+fn each_event_after(
+    conn: &Connection,
+    after: i64,
+    mut each: impl FnMut(Envelope, Event) -> Result<()>,
+) -> Result<i64> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {} FROM events ORDER BY seq",
+        "SELECT {} FROM events WHERE seq > ?1 ORDER BY seq",
         store::ENVELOPE_COLUMNS
     ))?;
-    let mut rows = stmt.query([])?;
-    let mut last = 0;
+    let mut rows = stmt.query([after])?;
+    let mut last = after;
     while let Some(row) = rows.next()? {
         let env = store::envelope_from_row(row)?;
         let event = store::decode(&env)?;
         last = env.seq;
-        push(env, event);
+        each(env, event)?;
     }
     Ok(last)
 }
@@ -245,15 +259,8 @@ fn digest_files(files: &ScratchFiles) -> Result<String> {
 /// Applies the events after seq `after` to the projections. Returns how many.
 fn apply_events_after(conn: &Connection, after: i64) -> Result<i64> {
     let mut currency = Settings::load(conn)?.map(|s| s.currency);
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {} FROM events WHERE seq > ?1 ORDER BY seq",
-        store::ENVELOPE_COLUMNS
-    ))?;
-    let mut rows = stmt.query([after])?;
     let mut applied = 0;
-    while let Some(row) = rows.next()? {
-        let env = store::envelope_from_row(row)?;
-        let event = store::decode(&env)?;
+    each_event_after(conn, after, |env, event| {
         if let Event::StoreInitialized { currency: c, .. } = &event {
             currency = Some(*c);
         }
@@ -263,8 +270,8 @@ fn apply_events_after(conn: &Connection, after: i64) -> Result<i64> {
                 format!("event {} precedes the store's initialization", env.seq),
             )
         })?;
-        projections::apply(conn, &env, &event, currency)?;
         applied += 1;
-    }
+        projections::apply(conn, &env, &event, currency)
+    })?;
     Ok(applied)
 }
