@@ -1065,85 +1065,48 @@ pub fn projection_digest(conn: &Connection) -> Result<String> {
 }
 
 /// `projection_digest` of tables that may live in different stores: each read from `store_of`.
+///
+/// SHA-256 over each table's name (in `PROJECTION_TABLES` order), then its rows in key order:
+/// each value but the store's random id as its `rusqlite::types::Value` debug text
+/// (`Integer(5)`, `Text("a")` …) followed by `|`, each row by `\n`. The text is gathered into
+/// one buffer and hashed in large pieces.
 pub fn projection_digest_of<'c>(store_of: impl Fn(&str) -> &'c Connection) -> Result<String> {
-    let mut digest = ProjectionDigest::new();
+    let mut hash = Sha256::new();
+    let mut pending: Vec<u8> = Vec::with_capacity(8192);
     for (table, order) in store::schema::PROJECTION_TABLES {
+        hash.update(&pending);
+        pending.clear();
+        hash.update(table.as_bytes());
         // Names come from the fixed list in the schema module, never from input.
         let mut stmt =
             store_of(table).prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
-        let hashed = ProjectionDigest::hashed_columns(&stmt);
-        digest.table(table);
+        let hashed: Vec<bool> = stmt
+            .column_names()
+            .iter()
+            .map(|c| *c != "store_id")
+            .collect();
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             for (i, hashed) in hashed.iter().enumerate() {
                 if *hashed {
-                    digest.value(table, r.get_ref(i)?)?;
+                    write_value_debug(&mut pending, r.get_ref(i)?).map_err(|e| {
+                        Error::new(
+                            ErrorCode::StoreCorrupt,
+                            format!("{table}: a text value is not UTF-8: {e}"),
+                        )
+                    })?;
+                    pending.push(b'|');
                 }
             }
-            digest.end_row();
+            pending.push(b'\n');
+            if pending.len() >= 8000 {
+                hash.update(&pending);
+                pending.clear();
+            }
         }
     }
-    Ok(digest.finish())
-}
-
-/// The digest `projection_digest` computes, fed table by table (in `PROJECTION_TABLES` order)
-/// and row by row (in each table's key order): SHA-256 over each table's name, then each value
-/// as its `rusqlite::types::Value` debug text (`Integer(5)`, `Text("a")` …) followed by `|`, each
-/// row ended by `\n`.
-struct ProjectionDigest {
-    hash: Sha256,
-    /// Text not yet hashed: hashing in large pieces is cheaper than value by value.
-    pending: Vec<u8>,
-}
-
-impl ProjectionDigest {
-    fn new() -> ProjectionDigest {
-        ProjectionDigest {
-            hash: Sha256::new(),
-            pending: Vec::with_capacity(8192),
-        }
-    }
-
-    /// Which columns of a `SELECT *` the digest covers: all but the store's random id.
-    fn hashed_columns(stmt: &rusqlite::Statement<'_>) -> Vec<bool> {
-        stmt.column_names()
-            .iter()
-            .map(|c| *c != "store_id")
-            .collect()
-    }
-
-    /// Starts the rows of `table`.
-    fn table(&mut self, table: &str) {
-        self.hash.update(&self.pending);
-        self.pending.clear();
-        self.hash.update(table.as_bytes());
-    }
-
-    /// One value of the current row (of `table`, named if the value cannot be read).
-    fn value(&mut self, table: &str, v: rusqlite::types::ValueRef<'_>) -> Result<()> {
-        write_value_debug(&mut self.pending, v).map_err(|e| {
-            Error::new(
-                ErrorCode::StoreCorrupt,
-                format!("{table}: a text value is not UTF-8: {e}"),
-            )
-        })?;
-        self.pending.push(b'|');
-        Ok(())
-    }
-
-    fn end_row(&mut self) {
-        self.pending.push(b'\n');
-        if self.pending.len() >= 8000 {
-            self.hash.update(&self.pending);
-            self.pending.clear();
-        }
-    }
-
-    /// The digest, in hex.
-    fn finish(mut self) -> String {
-        self.hash.update(&self.pending);
-        store::hex(&self.hash.finalize())
-    }
+    hash.update(&pending);
+    Ok(store::hex(&hash.finalize()))
 }
 
 /// Writes `format!("{:?}", Value::from(v))` into `out`, without the owned `Value`.

@@ -18,12 +18,12 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 
 use crate::engine::Engine;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::event::{Envelope, Event};
 use crate::projections::{self, Part, Settings};
 use crate::queries::{projection_digest, projection_digest_of};
 use crate::store::{self, schema::PROJECTION_INDEXES, schema::PROJECTION_TABLES};
-use crate::verify::{Replayed, Scratch, drop_projection_indexes, replay_in_parts};
+use crate::verify::{Folder, Replayed, Scratch, drop_projection_indexes, replay_in_parts};
 
 /// What `rebuild` did.
 #[derive(Debug, Clone, Serialize)]
@@ -60,9 +60,11 @@ impl Engine {
         let files = ScratchFiles::create()?;
         // The replay reads one snapshot of the log; writers go on meanwhile.
         self.conn.execute_batch("BEGIN")?;
+        let mut replayed_events = 0;
         let replay = replay_in_parts(Scratch::Files(&files.accounts, &files.books), |push| {
             each_event_after(&self.conn, 0, |env, event| {
                 push(env, event);
+                replayed_events += 1;
                 Ok(())
             })
         });
@@ -83,14 +85,14 @@ impl Engine {
                 // Detaching one that was never attached fails harmlessly.
                 let _ = self.conn.execute("DETACH DATABASE ?1", [attached_as(part)]);
             }
-            let (events, digest_after_tail) = copied?;
+            let (tail, digest_after_tail) = copied?;
             let projection_digest = match (digest_after_tail, digester.join()) {
                 (Some(digest), _) | (None, Ok(Ok(digest))) => digest,
                 // The rebuild is committed: read its digest back rather than fail it.
                 (None, _) => projection_digest(&self.conn)?,
             };
             Ok(Rebuilt {
-                events,
+                events: replayed_events + tail,
                 projection_digest,
             })
         })
@@ -136,8 +138,14 @@ impl ScratchFiles {
             accounts: name("accounts"),
             books: name("books"),
         };
-        create_new_private(&files.accounts)?;
-        create_new_private(&files.books)?;
+        for path in [&files.accounts, &files.books] {
+            store::create_new_private_file(path).map_err(|e| {
+                Error::internal(format!(
+                    "cannot create the scratch file {}: {e}",
+                    path.display()
+                ))
+            })?;
+        }
         Ok(files)
     }
 
@@ -155,23 +163,6 @@ impl Drop for ScratchFiles {
             let _ = std::fs::remove_file(path);
         }
     }
-}
-
-/// An empty file only its owner may read (0600); never one that exists already.
-fn create_new_private(path: &Path) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path).map(drop).map_err(|e| {
-        Error::internal(format!(
-            "cannot create the scratch file {}: {e}",
-            path.display()
-        ))
-    })
 }
 
 /// Commits the replayed scratch stores and closes them, so their files are whole.
@@ -206,9 +197,9 @@ fn each_event_after(
 }
 
 /// The write transaction: the scratch tables (attached) copied into the emptied projections,
-/// the events after `replayed_to` applied, the query-only indexes built. Returns the events in
-/// the log, and the projection digest when events were applied after the copy (otherwise it is
-/// the scratch tables').
+/// the events after `replayed_to` applied, the query-only indexes built. Returns how many events
+/// it applied, and the projection digest when there were any (otherwise it is the scratch
+/// tables').
 fn copy_in(conn: &mut Connection, replayed_to: i64) -> Result<(i64, Option<String>)> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     drop_projection_indexes(&tx)?;
@@ -234,9 +225,8 @@ fn copy_in(conn: &mut Connection, replayed_to: i64) -> Result<(i64, Option<Strin
     for (_, create) in PROJECTION_INDEXES {
         tx.execute(create, [])?;
     }
-    let events: i64 = tx.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
     tx.commit()?;
-    Ok((events, digest))
+    Ok((tail, digest))
 }
 
 /// The `projection_digest` of the scratch stores' tables, read on their own connections.
@@ -261,20 +251,7 @@ fn digest_files(files: &ScratchFiles) -> Result<String> {
 
 /// Applies the events after seq `after` to the projections. Returns how many.
 fn apply_events_after(conn: &Connection, after: i64) -> Result<i64> {
-    let mut currency = Settings::load(conn)?.map(|s| s.currency);
-    let mut applied = 0;
-    each_event_after(conn, after, |env, event| {
-        if let Event::StoreInitialized { currency: c, .. } = &event {
-            currency = Some(*c);
-        }
-        let currency = currency.ok_or_else(|| {
-            Error::new(
-                ErrorCode::StoreCorrupt,
-                format!("event {} precedes the store's initialization", env.seq),
-            )
-        })?;
-        applied += 1;
-        projections::apply(conn, &env, &event, currency)
-    })?;
-    Ok(applied)
+    let mut folder = Folder::continuing(Settings::load(conn)?.map(|s| s.currency));
+    each_event_after(conn, after, |env, event| folder.apply(conn, &env, &event))?;
+    Ok(folder.count())
 }

@@ -144,7 +144,11 @@ pub fn open_in_memory() -> Result<Connection> {
 
 /// An in-memory store whose pages are `page_size` bytes (a power of two, 512 to 65,536).
 pub fn open_in_memory_with_pages(page_size: i64) -> Result<Connection> {
-    let conn = Connection::open_in_memory()?;
+    with_schema(Connection::open_in_memory()?, page_size)
+}
+
+/// A fresh scratch connection with `page_size`-byte pages and the current schema.
+fn with_schema(conn: Connection, page_size: i64) -> Result<Connection> {
     conn.set_prepared_statement_cache_capacity(256);
     conn.pragma_update(None, "page_size", page_size)?;
     migrate(&conn)?;
@@ -158,15 +162,16 @@ pub fn open_scratch_file(path: &Path, page_size: i64, cache_kib: i64) -> Result<
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    conn.set_prepared_statement_cache_capacity(256);
-    conn.pragma_update(None, "page_size", page_size)?;
+    let conn = with_schema(conn, page_size)?;
+    // After the page size: a cache given in KiB before it was held to 4 KiB pages' count, and
+    // took four times the memory once the pages grew.
     conn.pragma_update(None, "cache_size", -cache_kib)?;
-    migrate(&conn)?;
     Ok(conn)
 }
 
-/// Creates an empty file readable and writable by its owner only (0600), parents included.
-pub fn create_private_file(path: &Path) -> Result<()> {
+/// Creates the file at `path`, readable and writable by its owner only (0600), failing if
+/// anything (a file, a link) is already there.
+pub fn create_new_private_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -174,12 +179,17 @@ pub fn create_private_file(path: &Path) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
+    options.open(path)
+}
+
+/// Creates an empty file readable and writable by its owner only (0600), parents included.
+pub fn create_private_file(path: &Path) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| {
             Error::internal(format!("cannot create directory {}: {e}", parent.display()))
         })?;
     }
-    match options.open(path) {
+    match create_new_private_file(path) {
         Ok(_) => Ok(()),
         // Another process created it between our check and now: fine, it is a store or will be.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),

@@ -117,7 +117,7 @@ pub(crate) fn drop_projection_indexes(conn: &Connection) -> Result<()> {
 
 /// Applies decoded events to a set of projections, in log order.
 #[derive(Default)]
-struct Folder {
+pub(crate) struct Folder {
     currency: Option<Currency>,
     count: i64,
     /// Only this part of the read models (None: all of them).
@@ -125,7 +125,26 @@ struct Folder {
 }
 
 impl Folder {
-    fn apply(&mut self, target: &Connection, env: &Envelope, event: &Event) -> Result<()> {
+    /// Applies to all of the read models, after events that set `currency` (None: from the
+    /// log's start).
+    pub(crate) fn continuing(currency: Option<Currency>) -> Folder {
+        Folder {
+            currency,
+            ..Folder::default()
+        }
+    }
+
+    /// How many events it applied.
+    pub(crate) fn count(&self) -> i64 {
+        self.count
+    }
+
+    pub(crate) fn apply(
+        &mut self,
+        target: &Connection,
+        env: &Envelope,
+        event: &Event,
+    ) -> Result<()> {
         if let Event::StoreInitialized { currency, .. } = event {
             self.currency = Some(*currency);
         }
@@ -157,7 +176,7 @@ pub(crate) struct Replayed {
 }
 
 impl Replayed {
-    pub(crate) fn of(&self, table: &str) -> &Connection {
+    fn of(&self, table: &str) -> &Connection {
         match Part::of_table(table) {
             Part::Accounts => &self.accounts,
             Part::Books => &self.books,
