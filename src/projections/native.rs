@@ -15,8 +15,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+mod kept;
 mod short_text;
 
+use self::kept::Kept;
 use self::short_text::ShortText;
 use super::digest::{Digests, RowHasher, Salt, Spell, TableDigest};
 use crate::clock;
@@ -123,7 +125,7 @@ pub struct NativeFold {
     sim: Map<BankAccount, SimAccount>,
     merchants: Map<i64, Merchant>,
     code_keys: Set<String>,
-    payments: Map<i64, Payment>,
+    payments: Kept<Payment>,
     references: Set<ShortText>,
     balances: Map<Account, i64>,
     /// Members given a statement line by the event being applied (at most one each).
@@ -165,7 +167,7 @@ impl NativeFold {
             sim: Map::default(),
             merchants: Map::default(),
             code_keys: Set::default(),
-            payments: Map::default(),
+            payments: Kept::default(),
             references: Set::default(),
             balances: Map::default(),
             touched: Vec::new(),
@@ -348,7 +350,7 @@ impl NativeFold {
                     .text(&to.bank)
                     .text(&to.account)
                     .int(amount)
-                    .text(&purpose.to_string())
+                    .spelled(purpose)
                     .text(status(reason.is_some()))
                     .opt_text(reason)
                     .text(at);
@@ -743,7 +745,7 @@ impl NativeFold {
                     closed_at: None,
                     settlement: None,
                 };
-                if self.payments.insert(payment.n, row).is_some() {
+                if !self.payments.insert(payment.n, row) {
                     return Err(conflict(env, "payment"));
                 }
             }
@@ -818,7 +820,7 @@ impl NativeFold {
 
     fn payment(&mut self, env: &Ev<'_>, id: &Id) -> Result<&mut Payment> {
         self.payments
-            .get_mut(&id.n)
+            .get_mut(id.n)
             .ok_or_else(|| corrupt(env, "payment"))
     }
 
@@ -969,7 +971,7 @@ impl NativeFold {
                 .text(&m.name)
                 .text(&m.code)
                 .text(&m.code.to_lowercase())
-                .display(&m.fee_rate)
+                .spelled(&m.fee_rate)
                 .text(&m.account.bank)
                 .text(&m.account.account)
                 .text(&m.registered_at)
@@ -979,15 +981,15 @@ impl NativeFold {
         }
         digests.insert("merchants", d);
         let mut d = TableDigest::default();
-        for (id, p) in &self.payments {
-            h.int(*id)
+        for (id, p) in self.payments.iter() {
+            h.int(id)
                 .int(p.member)
                 .int(p.merchant)
                 .opt_text(p.reference.as_ref().map(ShortText::as_str))
                 .int(p.amount)
                 .int(p.captured)
                 .int(p.refunded)
-                .display(&p.fee_rate)
+                .spelled(&p.fee_rate)
                 .text(p.status)
                 .bool(p.held)
                 .opt_int(p.recharge)
