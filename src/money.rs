@@ -218,8 +218,20 @@ impl Amount {
 
     /// The amount in minor units (whole won, cents). Exact: `new` guarantees the scale and range.
     pub fn to_minor(self, currency: Currency) -> i64 {
-        // In range and integral by construction (≤ MAX_AMOUNT_MINOR); the fallback is unreachable.
-        minor_from_integral(self.0 * Decimal::from(currency.minor_factor())).unwrap_or(i64::MAX)
+        // The usual case, without decimal arithmetic: mantissa × 10^(minor units − scale).
+        let (units, scale) = (currency.minor_units(), self.0.scale());
+        if let Some(shift) = units.checked_sub(scale)
+            && let Some(minor) = self.0.mantissa().checked_mul(10_i128.pow(shift))
+            && let Ok(minor) = i64::try_from(minor)
+        {
+            return minor;
+        }
+        // In range and integral by construction (≤ MAX_AMOUNT_MINOR); the fallback is reached
+        // only by an amount decoded from an edited log, and must not panic on it.
+        self.0
+            .checked_mul(Decimal::from(currency.minor_factor()))
+            .and_then(minor_from_integral)
+            .unwrap_or(i64::MAX)
     }
 
     pub fn decimal(self) -> Decimal {
@@ -425,6 +437,36 @@ mod tests {
     fn amounts_to_move_must_be_positive() {
         assert!(Amount::positive(Decimal::ZERO, Currency::Krw).is_err());
         assert!(Amount::positive(Decimal::ONE, Currency::Krw).is_ok());
+    }
+
+    #[test]
+    fn minor_units_by_the_mantissa_equal_the_decimal_arithmetic() {
+        let decimal_path = |a: Amount, c: Currency| {
+            a.0.checked_mul(Decimal::from(c.minor_factor()))
+                .and_then(minor_from_integral)
+                .unwrap_or(i64::MAX)
+        };
+        let mut amounts: Vec<Decimal> = [0_i64, 1, 5, 10, 99, 12_345, 1_000_000, i64::MAX]
+            .into_iter()
+            .flat_map(|m| (0..=4).map(move |scale| Decimal::new(m, scale)))
+            .collect();
+        amounts.extend([
+            Decimal::MAX,
+            Decimal::new(1, 28),
+            Decimal::from(i64::MAX) * Decimal::TEN,
+        ]);
+        for value in amounts {
+            // As decoded from a payload: normalized, and unchecked against the currency.
+            let a = Amount(value.normalize());
+            for c in Currency::ALL {
+                assert_eq!(a.to_minor(c), decimal_path(a, c), "{value} {c:?}");
+            }
+        }
+        assert_eq!(
+            Amount(Decimal::MAX).to_minor(Currency::Usd),
+            i64::MAX,
+            "no overflow panic"
+        );
     }
 
     #[test]
