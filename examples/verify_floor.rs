@@ -3,8 +3,8 @@
 //! `cargo run --release --example verify_floor -- STORE.db [RUNS]`
 //!
 //! The stages: read the log (every column, borrowed), hash it (the chain), decode the JSON
-//! payloads, fold the events into rows and digest them, read the stored projection tables
-//! (every value), and digest those rows. `verify` runs them on two cores at once, so its wall
+//! payloads, fold the events into rows and digest them, and read and digest the stored
+//! projection tables (every value, hashed inside SQLite's scan as `verify` does). `verify` runs them on two cores at once, so its wall
 //! time cannot go below half their sum. Each stage is timed RUNS times (default 3) and the
 //! fastest run is kept: the floor is what the stage costs at best on this machine.
 
@@ -116,13 +116,12 @@ fn main() -> Result<()> {
     })?;
     stages.push(("fold into rows and digest them", t));
 
+    // `verify` hashes the stored rows inside SQLite's scan (an aggregate function), so reading
+    // and digesting them is one stage; reading every value through the column API alone is
+    // shown for comparison, outside the sum.
+    let (t_stored, stored) = fastest(runs, || stored_digests(&conn, &salt))?;
+    stages.push(("read and digest the stored tables", t_stored));
     let (t_read, values) = fastest(runs, || read_stored(&conn))?;
-    stages.push(("read the stored tables (every value)", t_read));
-    let (t_digest, stored) = fastest(runs, || stored_digests(&conn, &salt))?;
-    stages.push((
-        "digest those rows (read + digest - read)",
-        (t_digest - t_read).max(0.0),
-    ));
 
     let total: f64 = stages.iter().map(|(_, t)| t).sum();
     for (name, t) in &stages {
@@ -139,5 +138,6 @@ fn main() -> Result<()> {
         "{events} events, {rows} stored rows ({values} values), fold agrees with the store: {}",
         folded == stored
     );
+    println!("(reading every stored value through the column API alone: {t_read:.3} s)");
     Ok(())
 }
