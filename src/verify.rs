@@ -6,6 +6,7 @@ mod idempotency;
 use std::collections::HashMap;
 use std::path::Path;
 
+use rusqlite::functions::{Aggregate, Context, FunctionFlags};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
@@ -472,16 +473,18 @@ fn fast_pass(
                 std::thread::Builder::new()
                     .name("verify-stored".into())
                     .spawn_scoped(scope, move || {
-                        let mut tally = PostingsTally::default();
-                        let digests = digest::stored_digests_seeing(
-                            &other,
-                            salt,
-                            Some("ledger_postings"),
-                            |row| tally.add(row),
-                        );
+                        let slot = register_postings_tally(&other);
+                        let also = slot
+                            .as_ref()
+                            .ok()
+                            .map(|_| ("ledger_postings", POSTINGS_TALLY));
+                        let digests = digest::stored_digests_with(&other, salt, also);
                         let mut found = Vec::new();
                         // A tally cut short by a failed scan is not used.
-                        let tally = digests.is_ok().then_some(tally);
+                        let tally = match (&digests, slot) {
+                            (Ok(_), Ok(slot)) => take_tally(&slot),
+                            _ => None,
+                        };
                         let invariants = check_books_with(&other, tally, &mut found)
                             .and_then(|()| Ok((found, idempotency::read_records(&other, keys)?)));
                         let _ = other.execute_batch("COMMIT");
@@ -752,7 +755,7 @@ fn scalar(conn: &Connection, sql: &str) -> Result<i64> {
 }
 
 /// Invariant 1 over the postings, one row at a time in (seq, idx) order: which transactions do
-/// not sum to zero, and every account's total. Fed by `verify`'s scan of the stored tables (the
+/// not sum to zero, and every account's total. Made by `verify`'s scan of the stored tables (the
 /// postings table is keyed by (seq, idx), so its scan comes in that order), or by a query.
 #[derive(Default)]
 struct PostingsTally {
@@ -760,35 +763,79 @@ struct PostingsTally {
     unbalanced: i64,
     current: Option<i64>,
     sum: i128,
-    /// A seq smaller than the one before: the rows did not come in order, the tally is void.
-    out_of_order: bool,
-    /// Where seq, account and amount_minor are in the rows `add` is given.
-    columns: Option<[usize; 3]>,
+    /// A seq smaller than the one before (the rows did not come in order), or a value of the
+    /// wrong type: the tally is void, and the postings are read again by query.
+    void: bool,
 }
 
-impl PostingsTally {
-    /// Adds a row of `SELECT *` from the postings.
-    fn add(&mut self, row: &rusqlite::Row<'_>) -> Result<()> {
-        let [seq, account, amount] = match self.columns {
-            Some(columns) => columns,
-            None => {
-                let at = |name| row.as_ref().column_index(name);
-                *self
-                    .columns
-                    .insert([at("seq")?, at("account")?, at("amount_minor")?])
-            }
-        };
-        self.posting(
-            row.get(seq)?,
-            text(row.get_ref(account)?)?,
-            row.get(amount)?,
-        );
+/// The SQL that tallies the postings in the scan the digests make of them.
+const POSTINGS_TALLY: &str = "payctl_postings_tally(seq, account, amount_minor)";
+
+type TallySlot = std::sync::Arc<std::sync::Mutex<Option<PostingsTally>>>;
+
+/// `payctl_postings_tally(seq, account, amount_minor)`: `PostingsTally` as an SQL aggregate,
+/// so the postings' values reach it straight from the scan; the finished tally is left in
+/// `slot` (the aggregate's SQL result is NULL).
+struct TallyAggregate {
+    slot: TallySlot,
+}
+
+impl Aggregate<PostingsTally, Option<i64>> for TallyAggregate {
+    fn init(&self, _: &mut Context<'_>) -> rusqlite::Result<PostingsTally> {
+        Ok(PostingsTally::default())
+    }
+
+    fn step(&self, ctx: &mut Context<'_>, tally: &mut PostingsTally) -> rusqlite::Result<()> {
+        use rusqlite::types::ValueRef::{Integer, Text};
+        match (ctx.get_raw(0), ctx.get_raw(1), ctx.get_raw(2)) {
+            (Integer(seq), Text(account), Integer(amount)) => match std::str::from_utf8(account) {
+                Ok(account) => tally.posting(seq, account, amount),
+                Err(_) => tally.void = true,
+            },
+            // Only an edit stores such a row; the query that reads the postings again names it.
+            _ => tally.void = true,
+        }
         Ok(())
     }
 
+    fn finalize(
+        &self,
+        _: &mut Context<'_>,
+        tally: Option<PostingsTally>,
+    ) -> rusqlite::Result<Option<i64>> {
+        // No rows: an empty tally.
+        let tally = Some(tally.unwrap_or_default());
+        match self.slot.lock() {
+            Ok(mut slot) => *slot = tally,
+            Err(poisoned) => *poisoned.into_inner() = tally,
+        }
+        Ok(None)
+    }
+}
+
+/// Makes `POSTINGS_TALLY` callable on `conn`; its tally is taken from the slot after the scan.
+fn register_postings_tally(conn: &Connection) -> Result<TallySlot> {
+    let slot = TallySlot::default();
+    conn.create_aggregate_function(
+        "payctl_postings_tally",
+        3,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY,
+        TallyAggregate { slot: slot.clone() },
+    )?;
+    Ok(slot)
+}
+
+fn take_tally(slot: &TallySlot) -> Option<PostingsTally> {
+    match slot.lock() {
+        Ok(mut slot) => slot.take(),
+        Err(poisoned) => poisoned.into_inner().take(),
+    }
+}
+
+impl PostingsTally {
     fn posting(&mut self, seq: i64, account: &str, amount: i64) {
         if self.current != Some(seq) {
-            self.out_of_order |= self.current.is_some_and(|c| seq < c);
+            self.void |= self.current.is_some_and(|c| seq < c);
             self.close();
             (self.current, self.sum) = (Some(seq), 0);
         }
@@ -819,7 +866,7 @@ fn postings_against_balances(
     tally: Option<PostingsTally>,
 ) -> Result<(i64, i64)> {
     let mut tally = match tally {
-        Some(tally) if !tally.out_of_order => tally,
+        Some(tally) if !tally.void => tally,
         _ => {
             let mut tally = PostingsTally::default();
             let mut stmt = conn.prepare(
@@ -978,8 +1025,53 @@ mod tests {
         assert_eq!(t.unbalanced, 2, "seq 2 and seq 3 do not sum to zero");
         assert_eq!(t.totals["a"], 5 + 2 * i128::from(i64::MAX), "no overflow");
         assert_eq!(t.totals["b"], -4);
-        assert!(!t.out_of_order);
-        assert!(tally(&[(2, "a", 1), (1, "a", -1)]).out_of_order);
+        assert!(!t.void);
+        assert!(tally(&[(2, "a", 1), (1, "a", -1)]).void);
+    }
+
+    #[test]
+    fn the_sql_tally_equals_the_tally_of_the_same_rows_and_a_bad_value_voids_it() -> Result<()> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(
+            "CREATE TABLE ledger_postings (seq INTEGER, idx INTEGER, account TEXT,
+               amount_minor INTEGER, PRIMARY KEY (seq, idx)) WITHOUT ROWID;
+             INSERT INTO ledger_postings VALUES (1, 0, 'a', 5), (1, 1, 'b', -5), (2, 0, 'a', 3),
+               (3, 0, 'b', -2), (3, 1, 'a', 2);",
+        )?;
+        let slot = register_postings_tally(&conn)?;
+        let sql_tally = |conn: &Connection| -> Result<PostingsTally> {
+            conn.query_row(
+                &format!("SELECT {POSTINGS_TALLY} FROM ledger_postings"),
+                [],
+                |_| Ok(()),
+            )?;
+            take_tally(&slot).ok_or_else(|| Error::internal("no tally left"))
+        };
+        let mut t = sql_tally(&conn)?;
+        t.close();
+        let expected = tally(&[
+            (1, "a", 5),
+            (1, "b", -5),
+            (2, "a", 3),
+            (3, "b", -2),
+            (3, "a", 2),
+        ]);
+        assert_eq!((t.unbalanced, t.void), (expected.unbalanced, false));
+        assert_eq!(t.totals, expected.totals);
+        conn.execute("DELETE FROM ledger_postings", [])?;
+        let empty = sql_tally(&conn)?;
+        assert!(
+            empty.totals.is_empty() && !empty.void,
+            "no rows: an empty tally"
+        );
+        conn.execute("INSERT INTO ledger_postings VALUES (1, 0, x'ff', 5)", [])?;
+        assert!(sql_tally(&conn)?.void, "an account that is not text");
+        conn.execute(
+            "UPDATE ledger_postings SET account = 'a', amount_minor = 'five'",
+            [],
+        )?;
+        assert!(sql_tally(&conn)?.void, "an amount that is not a number");
+        Ok(())
     }
 
     #[test]
