@@ -1,6 +1,7 @@
 //! `verify`: the log is intact, the projections equal a replay, the invariants hold. Its replay
 //! into scratch stores also serves `rebuild`.
 
+mod chain;
 mod idempotency;
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use crate::projections::native::{Ev, NativeFold};
 use crate::projections::{self, Part};
 use crate::store::EnvelopeRef;
 use crate::store::{self, schema::PROJECTION_INDEXES, schema::PROJECTION_TABLES};
+use chain::{check_chain, check_chain_in_scan};
 use idempotency::{KeyHasher, KeyRuns, Records};
 
 #[derive(Debug, Clone, Serialize)]
@@ -420,6 +422,52 @@ impl RawBatch {
     }
 }
 
+/// What the fast pass's chain scan hands each intact event to: the runs of idempotency keys
+/// (invariant 5), and batches of undecoded events for the fold thread.
+struct Feed {
+    runs: KeyRuns,
+    keys: KeyHasher,
+    batch: RawBatch,
+    /// None once the fold stopped receiving (an event it cannot apply): the chain is still
+    /// checked to the end.
+    to_fold: Option<std::sync::mpsc::SyncSender<RawBatch>>,
+    /// Applied batches come back to be filled again.
+    emptied: std::sync::mpsc::Receiver<RawBatch>,
+}
+
+impl Feed {
+    fn send(&mut self, batch: RawBatch) {
+        if let Some(to_fold) = &self.to_fold
+            && !batch.events.is_empty()
+            && to_fold.send(batch).is_err()
+        {
+            self.to_fold = None;
+        }
+    }
+
+    /// Sends the last batch, closes the fold's channel, and gives the runs.
+    fn finish(mut self) -> KeyRuns {
+        let last = std::mem::replace(&mut self.batch, RawBatch::with_capacity(0));
+        self.send(last);
+        self.runs
+    }
+}
+
+impl chain::Follower for Feed {
+    fn follow(&mut self, env: &EnvelopeRef<'_>) {
+        self.runs.push(env.seq, env.idempotency_key, &self.keys);
+        self.batch.push(env);
+        if self.batch.events.len() == REPLAY_BATCH {
+            let empty = self
+                .emptied
+                .try_recv()
+                .unwrap_or_else(|_| RawBatch::with_capacity(REPLAY_BATCH));
+            let full = std::mem::replace(&mut self.batch, empty);
+            self.send(full);
+        }
+    }
+}
+
 /// What the fast pass found: the chain's length and head, the fold's digests, and (when a second
 /// reader was at hand) the stored tables' digests and the invariants' problems.
 struct FastPass {
@@ -518,28 +566,19 @@ fn fast_pass(
                 Ok(fold.finish())
             })
             .map_err(spawn_error)?;
-        // A fold that stopped (an event it cannot apply) stops receiving; the chain is still
-        // checked to the end.
-        let mut feeding = true;
-        let mut send = |batch: RawBatch| {
-            if feeding && !batch.events.is_empty() {
-                feeding = to_fold.send(batch).is_ok();
-            }
+        let feed = Feed {
+            runs: KeyRuns::default(),
+            keys: keys.clone(),
+            batch: RawBatch::with_capacity(REPLAY_BATCH),
+            to_fold: Some(to_fold),
+            emptied,
         };
-        let mut runs = KeyRuns::default();
-        let mut batch = RawBatch::with_capacity(REPLAY_BATCH);
-        let chain = check_chain(conn, problems, false, |env, _| {
-            runs.push(env.seq, env.idempotency_key, keys);
-            batch.push(env);
-            if batch.events.len() == REPLAY_BATCH {
-                let empty = emptied
-                    .try_recv()
-                    .unwrap_or_else(|_| RawBatch::with_capacity(REPLAY_BATCH));
-                send(std::mem::replace(&mut batch, empty));
-            }
-        });
-        send(batch);
-        drop(to_fold);
+        // The last batch goes to the fold and its channel closes when the feed finishes (or is
+        // dropped, when the scan fails).
+        let (chain, runs) = match check_chain_in_scan(conn, problems, feed) {
+            Ok((chain, feed)) => (Ok(chain), feed.finish()),
+            Err(e) => (Err(e), KeyRuns::default()),
+        };
         let (stored, invariants) = match stored {
             Some(h) => {
                 let (d, i) = h
@@ -572,70 +611,6 @@ fn fast_pass(
             key_problems,
         })
     })
-}
-
-/// Invariant 4: seqs contiguous from 1, every hash recomputes, the recorded head matches.
-/// Each intact event is handed to `each` as it is checked, decoded when `decode` says so (else
-/// the caller decodes it, and a payload that does not decode goes unreported here); the first
-/// problem stops the pass.
-fn check_chain(
-    conn: &Connection,
-    problems: &mut Vec<String>,
-    decode: bool,
-    mut each: impl FnMut(&EnvelopeRef<'_>, Option<Event>),
-) -> Result<(i64, String)> {
-    let store_id = store::meta_get(conn, "store_id")?.unwrap_or_default();
-    let mut prev = store::genesis_hash(&store_id);
-    let mut expected_seq = 1;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {} FROM events ORDER BY seq",
-        store::ENVELOPE_COLUMNS
-    ))?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let env = store::envelope_ref_from_row(row)?;
-        if env.seq != expected_seq {
-            problems.push(format!(
-                "event log: expected seq {expected_seq}, found {} (events missing or reordered)",
-                env.seq
-            ));
-            return Ok((expected_seq - 1, prev));
-        }
-        if !store::hex_matches(env.hash, &store::event_digest(&prev, &env)) {
-            problems.push(format!(
-                "event {} ({}): hash does not match its content or its predecessor (edited)",
-                env.seq, env.kind
-            ));
-            return Ok((env.seq, prev));
-        }
-        let event = if decode {
-            match store::decode_ref(&env) {
-                Ok(event) => Some(event),
-                Err(e) => {
-                    problems.push(e.message);
-                    return Ok((env.seq, prev));
-                }
-            }
-        } else {
-            None
-        };
-        if env.seq == 1 && env.kind != "StoreInitialized" {
-            problems.push("event 1 is not StoreInitialized".to_string());
-        }
-        prev.clear();
-        prev.push_str(env.hash);
-        expected_seq += 1;
-        each(&env, event);
-    }
-    let count = expected_seq - 1;
-    let (head_seq, head_hash) = store::head(conn)?;
-    if head_seq != count || (count > 0 && head_hash != prev) {
-        problems.push(format!(
-            "event log: the recorded head is seq {head_seq} but the log ends at seq {count} \
-             (events after {count} were deleted)"
-        ));
-    }
-    Ok((count, prev))
 }
 
 /// Invariant 3 after the SQL replay: the stored tables' digests (already taken, with `salt`)

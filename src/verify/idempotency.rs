@@ -13,6 +13,7 @@ use siphasher::sip128::{Hasher128, SipHasher13};
 use crate::error::Result;
 
 /// A keyed 128-bit hash of an idempotency key (SipHash-1-3-128 under a fresh random key).
+#[derive(Clone)]
 pub struct KeyHasher {
     key: [u8; 16],
 }

@@ -222,3 +222,23 @@ fn a_projection_text_that_is_not_utf8_fails_verify_naming_the_row_without_a_cras
     assert_ne!(code, 0, "{v}");
     assert_eq!(error_code(&v), "store_corrupt", "{v}");
 }
+
+#[test]
+fn an_event_value_of_the_wrong_type_or_not_utf8_is_reported_as_corrupt_without_a_crash() {
+    for edit in [
+        "UPDATE events SET actor = CAST(x'ff41' AS TEXT) WHERE seq = 3;",
+        "UPDATE events SET version = 'seven' WHERE seq = 3;",
+        "UPDATE events SET kind = x'00' WHERE seq = 3;",
+    ] {
+        let store = Store::sample();
+        store.sql(&format!("DROP TRIGGER events_refuse_update; {edit}"));
+        let (code, v) = store.json(&["verify"]);
+        assert_eq!(code, 6, "{edit}: {v}");
+        assert_eq!(error_code(&v), "store_corrupt", "{edit}: {v}");
+        assert!(
+            error_message(&v).contains("did not write"),
+            "{edit}: {}",
+            error_message(&v)
+        );
+    }
+}
