@@ -513,22 +513,36 @@ impl EnvelopeRef<'_> {
 
 /// Reads a row of `ENVELOPE_COLUMNS` without copying its texts.
 pub fn envelope_ref_from_row<'a>(r: &'a rusqlite::Row<'_>) -> rusqlite::Result<EnvelopeRef<'a>> {
+    envelope_ref_from_values(|i| r.get_ref(i))
+}
+
+/// An envelope from its values in `ENVELOPE_COLUMNS` order (`value(i)` is the i-th: a row's
+/// column, or an SQL function's argument), without copying its texts. A value of another type,
+/// or a text that is not UTF-8, is a conversion failure (`store_corrupt`).
+pub fn envelope_ref_from_values<'a>(
+    value: impl Fn(usize) -> rusqlite::Result<rusqlite::types::ValueRef<'a>>,
+) -> rusqlite::Result<EnvelopeRef<'a>> {
+    let failure = |i: usize, v: rusqlite::types::ValueRef<'a>| {
+        move |e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e))
+    };
+    let int = |i: usize| -> rusqlite::Result<i64> {
+        let v = value(i)?;
+        v.as_i64().map_err(failure(i, v))
+    };
     let text = |i: usize| -> rusqlite::Result<&'a str> {
-        r.get_ref(i)?.as_str().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-        })
+        let v = value(i)?;
+        v.as_str().map_err(failure(i, v))
     };
     let opt_text = |i: usize| -> rusqlite::Result<Option<&'a str>> {
-        r.get_ref(i)?.as_str_or_null().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-        })
+        let v = value(i)?;
+        v.as_str_or_null().map_err(failure(i, v))
     };
     Ok(EnvelopeRef {
-        seq: r.get(0)?,
+        seq: int(0)?,
         stream: text(1)?,
-        version: r.get(2)?,
+        version: int(2)?,
         kind: text(3)?,
-        schema: r.get(4)?,
+        schema: int(4)?,
         payload: text(5)?,
         recorded_at: text(6)?,
         effective_at: text(7)?,

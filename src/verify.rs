@@ -979,6 +979,10 @@ pub fn require_ok(report: &VerifyReport) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// The postings table's key and columns, as in the store.
+    const POSTINGS: &str = "CREATE TABLE ledger_postings (seq INTEGER, idx INTEGER, account TEXT,
+        amount_minor INTEGER, PRIMARY KEY (seq, idx)) WITHOUT ROWID;";
+
     fn tally(postings: &[(i64, &str, i64)]) -> PostingsTally {
         let mut tally = PostingsTally::default();
         for (seq, account, amount) in postings {
@@ -1007,10 +1011,9 @@ mod tests {
     #[test]
     fn the_sql_tally_equals_the_tally_of_the_same_rows_and_a_bad_value_voids_it() -> Result<()> {
         let conn = Connection::open_in_memory()?;
+        conn.execute_batch(POSTINGS)?;
         conn.execute_batch(
-            "CREATE TABLE ledger_postings (seq INTEGER, idx INTEGER, account TEXT,
-               amount_minor INTEGER, PRIMARY KEY (seq, idx)) WITHOUT ROWID;
-             INSERT INTO ledger_postings VALUES (1, 0, 'a', 5), (1, 1, 'b', -5), (2, 0, 'a', 3),
+            "INSERT INTO ledger_postings VALUES (1, 0, 'a', 5), (1, 1, 'b', -5), (2, 0, 'a', 3),
                (3, 0, 'b', -2), (3, 1, 'a', 2);",
         )?;
         let slot = register_postings_tally(&conn)?;
@@ -1052,10 +1055,9 @@ mod tests {
     #[test]
     fn a_scan_out_of_order_is_not_trusted_and_the_postings_are_read_again() -> Result<()> {
         let conn = Connection::open_in_memory()?;
+        conn.execute_batch(POSTINGS)?;
         conn.execute_batch(
-            "CREATE TABLE ledger_postings (seq INTEGER, idx INTEGER, account TEXT,
-               amount_minor INTEGER, PRIMARY KEY (seq, idx)) WITHOUT ROWID;
-             CREATE TABLE ledger_balances (account TEXT PRIMARY KEY, balance_minor INTEGER);
+            "CREATE TABLE ledger_balances (account TEXT PRIMARY KEY, balance_minor INTEGER);
              INSERT INTO ledger_postings VALUES (1, 0, 'a', 5), (1, 1, 'b', -5);
              INSERT INTO ledger_balances VALUES ('a', 5), ('b', -5);",
         )?;

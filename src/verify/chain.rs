@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 use rusqlite::functions::{Context, FunctionFlags};
-use rusqlite::types::{Type, ValueRef};
 
 use crate::error::{Error, Result};
 use crate::event::Event;
@@ -215,38 +214,7 @@ impl<F: Follower> Scan<F> {
     }
 }
 
-/// The envelope from the function's arguments, in `ENVELOPE_COLUMNS` order, as
-/// `store::envelope_ref_from_row` reads it from a row.
+/// The envelope from the function's arguments, in `ENVELOPE_COLUMNS` order.
 fn envelope_of<'a>(ctx: &'a Context<'_>) -> rusqlite::Result<EnvelopeRef<'a>> {
-    let int = |i: usize| match ctx.get_raw(i) {
-        ValueRef::Integer(v) => Ok(v),
-        other => Err(rusqlite::Error::InvalidColumnType(
-            i,
-            "envelope".into(),
-            other.data_type(),
-        )),
-    };
-    let text = |i: usize| -> rusqlite::Result<&'a str> {
-        ctx.get_raw(i)
-            .as_str()
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
-    };
-    let opt_text = |i: usize| -> rusqlite::Result<Option<&'a str>> {
-        ctx.get_raw(i)
-            .as_str_or_null()
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
-    };
-    Ok(EnvelopeRef {
-        seq: int(0)?,
-        stream: text(1)?,
-        version: int(2)?,
-        kind: text(3)?,
-        schema: int(4)?,
-        payload: text(5)?,
-        recorded_at: text(6)?,
-        effective_at: text(7)?,
-        actor: text(8)?,
-        idempotency_key: opt_text(9)?,
-        hash: text(10)?,
-    })
+    store::envelope_ref_from_values(|i| Ok(ctx.get_raw(i)))
 }
