@@ -234,31 +234,29 @@ impl Spell for FeeRate {
     fn spell(&self, out: &mut Vec<u8>) {
         use std::io::Write;
         let rate = self.decimal();
-        if rate.is_sign_negative() {
-            // Only an edited store holds one ("-0" passes the range check): the general path.
-            let _ = write!(out, "{rate}");
-            return;
-        }
-        let scale = rate.scale() as usize;
-        // A mantissa has at most 29 digits and a scale at most 28: 40 places hold both.
-        let mut digits = [b'0'; 40];
-        let mut at = digits.len();
-        let mut rest = rate.mantissa().unsigned_abs();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
+        let mut buf = [0; 20];
+        // A fee rate is at most 100 with two decimals, so its mantissa is a small i64; a negative
+        // one ("-0" passes the range check, only an edited store holds it) takes the general path.
+        let digits = match i64::try_from(rate.mantissa()) {
+            Ok(m) if !rate.is_sign_negative() => crate::store::decimal(m, &mut buf),
+            _ => {
+                let _ = write!(out, "{rate}");
+                return;
             }
-        }
-        // At least one digit before the point: "0.05", not ".05".
-        let at = at.min(digits.len() - scale - 1);
-        let point = digits.len() - scale;
-        out.extend_from_slice(&digits[at..point]);
-        if scale > 0 {
-            out.push(b'.');
-            out.extend_from_slice(&digits[point..]);
+        };
+        let scale = rate.scale() as usize;
+        if digits.len() > scale {
+            let point = digits.len() - scale;
+            out.extend_from_slice(&digits[..point]);
+            if scale > 0 {
+                out.push(b'.');
+                out.extend_from_slice(&digits[point..]);
+            }
+        } else {
+            // At least one digit before the point: "0.05", not ".05".
+            out.extend_from_slice(b"0.");
+            out.resize(out.len() + scale - digits.len(), b'0');
+            out.extend_from_slice(digits);
         }
     }
 }
