@@ -25,30 +25,25 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
         "INSERT INTO ledger_transactions (seq, at, description) VALUES (?1, ?2, ?3)",
     )?
     .execute(params![cx.env.seq, cx.at(), tx.description])?;
-    // The common two-posting transaction in one statement each for postings and balances.
-    if let [(a1, v1), (a2, v2)] = tx.postings.as_slice() {
-        conn.prepare_cached(
-            "INSERT INTO ledger_postings (seq, idx, account, amount_minor)
-             VALUES (?1, 0, ?2, ?3), (?1, 1, ?4, ?5)",
-        )?
-        .execute(params![cx.env.seq, a1, v1, a2, v2])?;
-        conn.prepare_cached(
-            "INSERT INTO ledger_balances (account, balance_minor) VALUES (?1, ?2), (?3, ?4)
-             ON CONFLICT (account) DO UPDATE SET balance_minor = balance_minor + excluded.balance_minor",
-        )?
-        .execute(params![a1, v1, a2, v2])?;
-        return Ok(());
-    }
+    // One single-row statement per posting and per balance. Two-row `VALUES (…), (…)`
+    // statements, fewer of them, were slower: SQLite compiles them as a subquery and journals
+    // each as a statement it may have to undo alone (100k-operation import: 4% slower).
     for (idx, (account, amount)) in tx.postings.iter().enumerate() {
         conn.prepare_cached(
             "INSERT INTO ledger_postings (seq, idx, account, amount_minor) VALUES (?1, ?2, ?3, ?4)",
         )?
         .execute(params![cx.env.seq, idx as i64, account, amount])?;
-        conn.prepare_cached(
-            "INSERT INTO ledger_balances (account, balance_minor) VALUES (?1, ?2)
-             ON CONFLICT (account) DO UPDATE SET balance_minor = balance_minor + excluded.balance_minor",
-        )?
-        .execute(params![account, amount])?;
+        let updated = conn
+            .prepare_cached(
+                "UPDATE ledger_balances SET balance_minor = balance_minor + ?2 WHERE account = ?1",
+            )?
+            .execute(params![account, amount])?;
+        if updated == 0 {
+            conn.prepare_cached(
+                "INSERT INTO ledger_balances (account, balance_minor) VALUES (?1, ?2)",
+            )?
+            .execute(params![account, amount])?;
+        }
     }
     Ok(())
 }
