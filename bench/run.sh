@@ -82,15 +82,16 @@ for size in $sizes; do
   t_verify=$(hf verify "$runs" "$payctl --db $db verify")
   t_rebuild=$(hf rebuild "$runs" "$payctl --db $db rebuild")
   # The floor under any in-place rebuild: sqlite3 itself writing the finished projection tables
-  # into a copy of the store (query-only indexes dropped first and built after, as `rebuild`
-  # does), one transaction through the WAL with synchronous=FULL, and no replay at all.
+  # into a copy of the store (query-only indexes dropped first and built after, and `INSERT OR
+  # FAIL`, with no statement journal, as `rebuild` does), one transaction through the WAL with
+  # synchronous=FULL, and no replay at all.
   cp "$db" "$work/floor.db"; [ -f "$db-wal" ] && cp "$db-wal" "$work/floor.db-wal"
   query_indexes="type = 'index' AND sql IS NOT NULL AND tbl_name NOT IN ('events', 'idempotency')"
   {
     echo "PRAGMA synchronous=FULL; ATTACH '$db' AS src; BEGIN IMMEDIATE;"
     sqlite3 "$db" "SELECT 'DROP INDEX ' || name || ';' FROM sqlite_master WHERE $query_indexes"
     for t in $(sqlite3 "$db" "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('events', 'idempotency', 'store_meta')"); do
-      echo "DELETE FROM main.$t; INSERT INTO main.$t SELECT * FROM src.$t;"
+      echo "DELETE FROM main.$t; INSERT OR FAIL INTO main.$t SELECT * FROM src.$t;"
     done
     sqlite3 "$db" "SELECT sql || ';' FROM sqlite_master WHERE $query_indexes"
     echo "COMMIT;"

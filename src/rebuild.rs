@@ -208,9 +208,12 @@ fn copy_in(conn: &mut Connection, replayed_to: i64) -> Result<(i64, Option<Strin
         let attached = attached_as(Part::of_table(table));
         // Names come from fixed lists in the code, never from input. The same schema on both
         // sides, the target empty and without its query-only indexes: SQLite copies the records
-        // as they are.
+        // as they are. `OR FAIL`: a plain INSERT may abort half-way, so SQLite first saved every
+        // page it reused (the pages `clear` just freed) in a statement journal in memory, to
+        // undo the statement alone; nothing can conflict here, and any error rolls the whole
+        // transaction back. At 1M operations: the copy 0.8 s less CPU, 65 MB less memory.
         tx.execute(
-            &format!("INSERT INTO main.{table} SELECT * FROM {attached}.{table}"),
+            &format!("INSERT OR FAIL INTO main.{table} SELECT * FROM {attached}.{table}"),
             [],
         )?;
     }
@@ -240,6 +243,11 @@ fn digest_files(files: &ScratchFiles) -> Result<String> {
         // Room for the key-order walk of `wallet_entries` (an index, then the rows): with the
         // default 2 MB the digest took 6.7 s at 1M operations, with this 5.3 s.
         conn.pragma_update(None, "cache_size", -DIGEST_CACHE_KIB)?;
+        // Read through a memory map (SQLite caps it at 2 GiB): no copy of each page out of
+        // the kernel's cache. The files are this process's own, private and final. Measured:
+        // the digest 0.9 s less CPU at 1M operations, so it ends with the copy, not after it.
+        // Peak RSS then counts the mapped pages (shared page cache, not the heap).
+        conn.pragma_update(None, "mmap_size", 1_i64 << 31)?;
         Ok(conn)
     };
     let (accounts, books) = (open(&files.accounts)?, open(&files.books)?);
