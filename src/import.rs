@@ -607,10 +607,12 @@ impl Engine {
         let batch_lines = options.batch_lines.unwrap_or(BATCH_LINES).max(1);
         let mut pending: Vec<LineReport> = Vec::with_capacity(batch_lines.min(BATCH_LINES));
         let mut batch_started = Instant::now();
-        // Fewer, larger checkpoints: a hot page (a wallet, a balance) is written back once per
-        // checkpoint, not once per batch. Restored when the import ends.
+        // Fewer, larger checkpoints: a hot page (a wallet, a balance, an index leaf) is written
+        // back once per checkpoint, not once per batch. 60,000 pages (a WAL of up to 240 MB):
+        // the 1M import 6% faster than with 20,000 (medians of 4 and 2 runs, alternating);
+        // 150,000 gained nothing more. Restored when the import ends.
         self.conn
-            .pragma_update(None, "wal_autocheckpoint", 20_000)?;
+            .pragma_update(None, "wal_autocheckpoint", 60_000)?;
         self.begin()?;
         let result = for_each_record(path, format, |line, record| {
             let op = record
