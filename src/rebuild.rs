@@ -3,14 +3,14 @@
 //! The log is replayed without holding the store's write lock, from a read snapshot: its two
 //! parts (they share no table) at once, each into a scratch store in a temporary file. Then, in
 //! one write transaction, the projections are emptied, the scratch tables copied in by SQLite
-//! itself (`INSERT … SELECT` from the attached files, which copies records whole), the events
-//! appended since the snapshot applied, and the query-only indexes built once. A second thread
-//! digests the finished scratch tables meanwhile, so the digest `rebuild` prints costs no second
-//! read of the store.
+//! itself (`INSERT OR FAIL … SELECT` from the attached files, which copies records whole), the
+//! events appended since the snapshot applied, and the query-only indexes built once. A second
+//! thread digests the finished scratch tables meanwhile, so the digest `rebuild` prints costs no
+//! second read of the store.
 //!
-//! At 1M operations (1.54M events): replay 12 s, then the write transaction 6.6 s (copy 4.5 s,
-//! indexes 0.8 s, commit 0.9 s) with the digest (5.3 s) beside it: 19 s in all, of which other
-//! writers wait the 6.6 s.
+//! At 1M operations (1.54M events): replay 9.3–9.5 s on two cores, then the write transaction
+//! 4.3–4.6 s with the digest (3.1 s of CPU) beside it: 13–14.5 s in all, of which other writers
+//! wait the write transaction.
 
 use std::path::{Path, PathBuf};
 
