@@ -27,7 +27,8 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
     .execute(params![cx.env.seq, cx.at(), tx.description])?;
     // One single-row statement per posting and per balance. Two-row `VALUES (…), (…)`
     // statements, fewer of them, were slower: SQLite compiles them as a subquery and journals
-    // each as a statement it may have to undo alone (100k-operation import: 4% slower).
+    // each as a statement it may have to undo alone (100k-operation import: 4% slower). A
+    // balance is an UPDATE, and an INSERT only for a new account: 3% less CPU than an upsert.
     for (idx, (account, amount)) in tx.postings.iter().enumerate() {
         conn.prepare_cached(
             "INSERT INTO ledger_postings (seq, idx, account, amount_minor) VALUES (?1, ?2, ?3, ?4)",
