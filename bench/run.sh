@@ -12,9 +12,10 @@
 # write and indexed read on a copy of the same store; `rebuild` against the floor of any in-place
 # rebuild (sqlite3 writing the finished tables into a copy of the store); store bytes per event;
 # and, at the largest size, the console's first frame and frame times and what bounds verify
-# (examples/verify_floor.rs, each of its stages alone). Prints a Markdown table (also written to
-# bench/results/<date>-<size>.md). Installs what it needs (hyperfine, GNU time, sqlite3, ledger,
-# hledger) from Debian's packages when missing.
+# (examples/verify_floor.rs, each of its stages alone) and the import and rebuild (SQLite writing
+# only the rows they store: examples/write_floor.rs, about 4.5 GB of memory at 1M). Prints a
+# Markdown table (also written to bench/results/<date>-<size>.md). Installs what it needs
+# (hyperfine, GNU time, sqlite3, ledger, hledger) from Debian's packages when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=${BENCH_SIZES:-"100000 1000000"}
@@ -133,6 +134,10 @@ for size in $sizes; do
     echo "What bounds \`verify\`: each stage alone on one core, fastest of 3 (\`examples/verify_floor.rs\`):" | tee -a "$out"
     echo | tee -a "$out"
     cargo run -q --release --example verify_floor -- "$db" 3 | sed 's/^/    /' | tee -a "$out"
+    echo | tee -a "$out"
+    echo "What bounds the import and \`rebuild\`: SQLite writing only the rows they store, nothing else (\`examples/write_floor.rs\`):" | tee -a "$out"
+    echo | tee -a "$out"
+    cargo run -q --release --example write_floor -- "$db" "$work" both 2>/dev/null | sed 's/^/    /' | tee -a "$out"
   fi
   echo | tee -a "$out"
 done
