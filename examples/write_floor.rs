@@ -17,10 +17,12 @@
 //! `cargo run --release --example write_floor -- STORE.db WORKDIR [import|rebuild|both]`
 //!
 //! WORKDIR receives the copies (about the store's size, removed at the end). For trying what the
-//! import could choose instead, the environment may set `WF_OPS_PER_COMMIT` (10,000),
-//! `WF_CHECKPOINT` (pages, 60,000), `WF_CACHE_KIB` (65,536), `WF_SORT=1` (each batch's rows of
-//! `events`, `wallet_entries` and `idempotency` inserted in the order of their scattered key) and
-//! `WF_ONLY` (a comma-separated list of the tables to write, e.g. `events,idempotency`).
+//! import could choose instead, the environment may set:
+//! - `WF_OPS_PER_COMMIT` (10,000), `WF_CHECKPOINT` (pages, 60,000), `WF_CACHE_KIB` (65,536),
+//!   `WF_PAGE_SIZE` (bytes, 4,096);
+//! - `WF_SORT=1`: each batch's rows of `events`, `wallet_entries` and `idempotency` inserted in
+//!   the order of their scattered key;
+//! - `WF_ONLY`: a comma-separated list of the tables to write, e.g. `events,idempotency`.
 
 use std::path::Path;
 use std::time::Instant;
@@ -112,9 +114,12 @@ fn schema(conn: &Connection, what: &str) -> Result<Vec<(String, String)>, Failur
     Ok(out)
 }
 
-fn open_writer(path: &Path) -> Result<Connection, Failure> {
+/// A connection with the store's pragmas; `page_size` applies only to a new, empty file.
+fn open_writer(path: &Path, page_size: i64) -> Result<Connection, Failure> {
     let conn = Connection::open(path)?;
     conn.set_prepared_statement_cache_capacity(64);
+    // Before WAL: a WAL store's page size can no longer change.
+    conn.pragma_update(None, "page_size", page_size)?;
     let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;")?;
     Ok(conn)
@@ -134,7 +139,8 @@ fn import_floor(source: &Connection, work: &Path) -> Result<f64, Failure> {
         .collect::<Result<_, Failure>>()?;
     let path = work.join("import-floor.db");
     let _ = std::fs::remove_file(&path);
-    let conn = open_writer(&path)?;
+    let conn = open_writer(&path, tunable("WF_PAGE_SIZE", 4096))?;
+    let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
     for (_, sql) in schema(
         source,
         "type IN ('table', 'index', 'trigger') AND name NOT LIKE 'sqlite_%'",
@@ -195,7 +201,7 @@ fn import_floor(source: &Connection, work: &Path) -> Result<f64, Failure> {
     let rows: usize = data.iter().map(|(_, r)| r.len()).sum();
     println!(
         "import floor: {rows} rows ({events} events, {ops} operations) inserted in {t:.2} s: \
-         {:.0} ops/s at best",
+         {:.0} ops/s at best ({page_size}-byte pages)",
         ops as f64 / t
     );
     let _ = std::fs::remove_file(&path);
@@ -214,7 +220,7 @@ fn emptied_copy(
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     std::fs::copy(store, &path)?;
-    let conn = open_writer(&path)?;
+    let conn = open_writer(&path, 4096)?;
     let query_indexes = "type = 'index' AND tbl_name NOT IN ('events', 'idempotency')";
     let creates: Vec<String> = schema(&conn, query_indexes)?
         .into_iter()
