@@ -159,10 +159,12 @@ fn import_floor(source: &Connection, work: &Path) -> Result<f64, Failure> {
     };
     let (events, ops) = (count("events")?, count("idempotency")?.max(1));
     let events_per_commit = (events * ops_per_commit).div_ceil(ops).max(1);
-    let sqls: Vec<String> = data
+    // Held prepared, one per table: no statement-cache lookup per row (payctl's `apply` pays
+    // one), so the floor is SQLite's alone.
+    let mut inserts = data
         .iter()
-        .map(|(t, rows)| insert_sql(t, rows.first().map_or(0, Vec::len)))
-        .collect();
+        .map(|(t, rows)| conn.prepare(&insert_sql(t, rows.first().map_or(0, Vec::len))))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut done = vec![0usize; data.len()];
     let sorted = tunable("WF_SORT", 0) != 0;
     let keys: Vec<&[usize]> = data.iter().map(|(t, _)| sort_key(t)).collect();
@@ -177,16 +179,20 @@ fn import_floor(source: &Connection, work: &Path) -> Result<f64, Failure> {
         for (i, (_, rows)) in data.iter().enumerate() {
             // Each table's rows spread evenly over the log: after event e, its share of rows.
             let due = rows.len() * e / events;
-            let mut order: Vec<usize> = (done[i]..due).collect();
-            if sorted {
-                order.sort_by(|&a, &b| compare(&rows[a], &rows[b], keys[i]));
+            if due == done[i] {
+                continue;
             }
-            for r in order {
-                let mut stmt = conn.prepare_cached(&sqls[i])?;
-                for (j, v) in rows[r].iter().enumerate() {
-                    stmt.raw_bind_parameter(j + 1, v)?;
+            let stmt = &mut inserts[i];
+            if sorted {
+                let mut order: Vec<usize> = (done[i]..due).collect();
+                order.sort_by(|&a, &b| compare(&rows[a], &rows[b], keys[i]));
+                for r in order {
+                    insert_row(stmt, &rows[r])?;
                 }
-                stmt.raw_execute()?;
+            } else {
+                for row in &rows[done[i]..due] {
+                    insert_row(stmt, row)?;
+                }
             }
             done[i] = due;
         }
@@ -196,6 +202,7 @@ fn import_floor(source: &Connection, work: &Path) -> Result<f64, Failure> {
     }
     conn.execute_batch("COMMIT")?;
     conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
+    drop(inserts);
     drop(conn);
     let t = started.elapsed().as_secs_f64();
     let rows: usize = data.iter().map(|(_, r)| r.len()).sum();
@@ -245,16 +252,22 @@ fn finish(conn: Connection, creates: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
+/// One row through its table's prepared insert.
+fn insert_row(stmt: &mut rusqlite::Statement<'_>, row: &[Value]) -> Result<(), Failure> {
+    for (j, v) in row.iter().enumerate() {
+        stmt.raw_bind_parameter(j + 1, v)?;
+    }
+    stmt.raw_execute()?;
+    Ok(())
+}
+
 /// Every row of `data`, table by table, through bound parameters.
 fn insert_bound(conn: &Connection, data: &[(String, Rows)]) -> Result<(), Failure> {
     for (table, rows) in data {
         let Some(first) = rows.first() else { continue };
         let mut stmt = conn.prepare(&insert_sql(table, first.len()))?;
         for row in rows {
-            for (j, v) in row.iter().enumerate() {
-                stmt.raw_bind_parameter(j + 1, v)?;
-            }
-            stmt.raw_execute()?;
+            insert_row(&mut stmt, row)?;
         }
     }
     Ok(())
