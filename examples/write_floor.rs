@@ -27,6 +27,8 @@
 use std::path::Path;
 use std::time::Instant;
 
+use payctl_core::projections;
+use payctl_core::store::schema::{PROJECTION_INDEXES, PROJECTION_TABLES};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
 
@@ -45,7 +47,7 @@ fn tunable(name: &str, default: i64) -> i64 {
 }
 
 /// The tables `rebuild` writes (the read models), and every table an import writes.
-fn tables(conn: &Connection, projections_only: bool) -> Result<Vec<String>, Failure> {
+fn tables(conn: &Connection) -> Result<Vec<String>, Failure> {
     let mut stmt = conn.prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
          ORDER BY rowid",
@@ -53,12 +55,15 @@ fn tables(conn: &Connection, projections_only: bool) -> Result<Vec<String>, Fail
     let names = stmt
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(names
-        .into_iter()
-        .filter(|t| {
-            !projections_only || !["events", "idempotency", "store_meta"].contains(&t.as_str())
-        })
-        .collect())
+    Ok(names)
+}
+
+/// Every row of each of `tables`, with its table's name.
+fn load_all(conn: &Connection, tables: &[String]) -> Result<Vec<(String, Rows)>, Failure> {
+    tables
+        .iter()
+        .map(|t| Ok((t.clone(), load(conn, t)?)))
+        .collect()
 }
 
 /// Every row of `table`, in the order it was made (rowid, or the key of a WITHOUT ROWID table).
@@ -125,18 +130,15 @@ fn open_writer(path: &Path, page_size: i64) -> Result<Connection, Failure> {
     Ok(conn)
 }
 
-/// The import's writes, interleaved over the log; returns seconds (close, with its checkpoint,
+/// The import's writes, interleaved over the log, timed to the closed file (its checkpoint
 /// included).
-fn import_floor(source: &Connection, work: &Path) -> Result<f64, Failure> {
+fn import_floor(source: &Connection, work: &Path) -> Result<(), Failure> {
     let only = std::env::var("WF_ONLY").unwrap_or_default();
-    let names: Vec<String> = tables(source, false)?
+    let names: Vec<String> = tables(source)?
         .into_iter()
         .filter(|t| only.is_empty() || only.split(',').any(|o| o == t))
         .collect();
-    let data: Vec<(String, Rows)> = names
-        .iter()
-        .map(|t| Ok((t.clone(), load(source, t)?)))
-        .collect::<Result<_, Failure>>()?;
+    let data = load_all(source, &names)?;
     let path = work.join("import-floor.db");
     let _ = std::fs::remove_file(&path);
     let conn = open_writer(&path, tunable("WF_PAGE_SIZE", 4096))?;
@@ -212,40 +214,30 @@ fn import_floor(source: &Connection, work: &Path) -> Result<f64, Failure> {
         ops as f64 / t
     );
     let _ = std::fs::remove_file(&path);
-    Ok(t)
+    Ok(())
 }
 
 /// A copy of the store with its read models emptied and their query-only indexes dropped, in
-/// one open transaction.
-fn emptied_copy(
-    store: &Path,
-    work: &Path,
-    name: &str,
-) -> Result<(Connection, Vec<String>), Failure> {
+/// one open transaction, as `rebuild` leaves them before its copy.
+fn emptied_copy(store: &Path, work: &Path, name: &str) -> Result<Connection, Failure> {
     let path = work.join(name);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     std::fs::copy(store, &path)?;
     let conn = open_writer(&path, 4096)?;
-    let query_indexes = "type = 'index' AND tbl_name NOT IN ('events', 'idempotency')";
-    let creates: Vec<String> = schema(&conn, query_indexes)?
-        .into_iter()
-        .map(|(_, s)| s)
-        .collect();
     conn.execute_batch("BEGIN IMMEDIATE")?;
-    for (name, _) in schema(&conn, query_indexes)? {
-        conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+    for (name, _) in PROJECTION_INDEXES {
+        conn.execute_batch(&format!("DROP INDEX {name}"))?;
     }
-    for t in tables(&conn, true)? {
-        conn.execute_batch(&format!("DELETE FROM \"{t}\""))?;
-    }
-    Ok((conn, creates))
+    projections::clear(&conn)?;
+    Ok(conn)
 }
 
-fn finish(conn: Connection, creates: &[String]) -> Result<(), Failure> {
-    for sql in creates {
-        conn.execute_batch(sql)?;
+/// The query-only indexes built once, and the transaction committed.
+fn finish(conn: Connection) -> Result<(), Failure> {
+    for (_, create) in PROJECTION_INDEXES {
+        conn.execute_batch(create)?;
     }
     conn.execute_batch("COMMIT")?;
     drop(conn);
@@ -275,18 +267,19 @@ fn insert_bound(conn: &Connection, data: &[(String, Rows)]) -> Result<(), Failur
 
 /// `rebuild`'s writes: bound inserts against `INSERT … SELECT`, each timed from the emptied
 /// projections to the closed file.
-fn rebuild_floor(store: &Path, source: &Connection, work: &Path) -> Result<(f64, f64), Failure> {
-    let names = tables(source, true)?;
-    let data: Vec<(String, Rows)> = names
+fn rebuild_floor(store: &Path, source: &Connection, work: &Path) -> Result<(), Failure> {
+    // The read models, as `rebuild` writes them.
+    let names: Vec<String> = PROJECTION_TABLES
         .iter()
-        .map(|t| Ok((t.clone(), load(source, t)?)))
-        .collect::<Result<_, Failure>>()?;
+        .map(|(t, _)| t.to_string())
+        .collect();
+    let data = load_all(source, &names)?;
     let rows: usize = data.iter().map(|(_, r)| r.len()).sum();
 
-    let (conn, creates) = emptied_copy(store, work, "rebuild-bound.db")?;
+    let conn = emptied_copy(store, work, "rebuild-bound.db")?;
     let started = Instant::now();
     insert_bound(&conn, &data)?;
-    finish(conn, &creates)?;
+    finish(conn)?;
     let bound = started.elapsed().as_secs_f64();
 
     // As `rebuild` replays: into a scratch file with the store's schema, 16 KiB pages, no
@@ -304,7 +297,7 @@ fn rebuild_floor(store: &Path, source: &Connection, work: &Path) -> Result<(f64,
     let scratch_bound = started.elapsed().as_secs_f64();
     let _ = std::fs::remove_file(&scratch);
 
-    let (conn, creates) = emptied_copy(store, work, "rebuild-copy.db")?;
+    let conn = emptied_copy(store, work, "rebuild-copy.db")?;
     let started = Instant::now();
     conn.execute("ATTACH DATABASE ?1 AS src", [store.to_string_lossy()])?;
     for (table, _) in &data {
@@ -312,7 +305,7 @@ fn rebuild_floor(store: &Path, source: &Connection, work: &Path) -> Result<(f64,
             "INSERT OR FAIL INTO main.\"{table}\" SELECT * FROM src.\"{table}\""
         ))?;
     }
-    finish(conn, &creates)?;
+    finish(conn)?;
     let copied = started.elapsed().as_secs_f64();
     println!(
         "rebuild floor: {rows} projection rows written in place: bound inserts {bound:.2} s, \
@@ -322,7 +315,7 @@ fn rebuild_floor(store: &Path, source: &Connection, work: &Path) -> Result<(f64,
     for name in ["rebuild-bound.db", "rebuild-copy.db"] {
         let _ = std::fs::remove_file(work.join(name));
     }
-    Ok((bound, copied))
+    Ok(())
 }
 
 fn main() -> Result<(), Failure> {
