@@ -6,6 +6,7 @@ mod idempotency;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::PoisonError;
 
 use rusqlite::functions::{Aggregate, Context, FunctionFlags};
 use rusqlite::{Connection, OpenFlags};
@@ -780,10 +781,7 @@ impl Aggregate<PostingsTally, Option<i64>> for TallyAggregate {
     ) -> rusqlite::Result<Option<i64>> {
         // No rows: an empty tally.
         let tally = Some(tally.unwrap_or_default());
-        match self.slot.lock() {
-            Ok(mut slot) => *slot = tally,
-            Err(poisoned) => *poisoned.into_inner() = tally,
-        }
+        *self.slot.lock().unwrap_or_else(PoisonError::into_inner) = tally;
         Ok(None)
     }
 }
@@ -801,10 +799,7 @@ fn register_postings_tally(conn: &Connection) -> Result<TallySlot> {
 }
 
 fn take_tally(slot: &TallySlot) -> Option<PostingsTally> {
-    match slot.lock() {
-        Ok(mut slot) => slot.take(),
-        Err(poisoned) => poisoned.into_inner().take(),
-    }
+    slot.lock().unwrap_or_else(PoisonError::into_inner).take()
 }
 
 impl PostingsTally {

@@ -4,7 +4,7 @@
 //! scalar function receives each event's eleven values straight from the scan's registers
 //! instead of through the column API (about 7% of `verify`'s CPU at a million operations).
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::Connection;
 use rusqlite::functions::{Context, FunctionFlags};
@@ -149,10 +149,7 @@ pub(super) fn check_chain_in_scan<F: Follower>(
         11,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY,
         move |ctx| {
-            let mut guard = match in_sql.lock() {
-                Ok(guard) => guard,
-                Err(poisoned) => poisoned.into_inner(),
-            };
+            let mut guard = in_sql.lock().unwrap_or_else(PoisonError::into_inner);
             // 1: read on; 0: the chain broke or a value was unreadable, stop.
             Ok(guard.as_mut().map_or(0, |scan| i64::from(scan.step(ctx))))
         },
@@ -160,10 +157,7 @@ pub(super) fn check_chain_in_scan<F: Follower>(
     let scanned = read_through(conn);
     // The function holds the follower's channels until it is dropped with the registration.
     let _ = conn.remove_function(CHAIN_LINK, 11);
-    let taken = match scan.lock() {
-        Ok(mut guard) => guard.take(),
-        Err(poisoned) => poisoned.into_inner().take(),
-    };
+    let taken = scan.lock().unwrap_or_else(PoisonError::into_inner).take();
     let Some(scan) = taken else {
         return Err(Error::internal("the chain scan's state is gone"));
     };
