@@ -24,6 +24,10 @@ use crate::store::{self, AppendContext, OpenMode};
 /// Longest idempotency key accepted (SPEC §6).
 pub const MAX_KEY_LEN: usize = 255;
 
+/// How far past the wall clock an `--at` (or a settlement cutoff) may be: room for clocks a little
+/// out of step between machines, never enough to lock a store in the future by a typo.
+pub const FUTURE_ALLOWANCE: chrono::Duration = chrono::Duration::minutes(5);
+
 /// Who runs a command, when it takes effect, and under which idempotency key.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
@@ -177,6 +181,9 @@ impl Engine {
     }
 
     fn init_in_tx(&mut self, options: &InitOptions, ctx: &Context) -> Result<(Settings, bool)> {
+        if let Some(at) = ctx.at {
+            refuse_future("at", at, clock::now(), None)?;
+        }
         let tx = self.tx_state()?;
         if let Some(existing) = tx.settings.clone() {
             if existing.currency != options.currency {
@@ -295,6 +302,7 @@ impl Engine {
         if let Some(key) = &ctx.idempotency_key {
             validate_key(key)?;
         }
+        self.refuse_future_times(command, ctx)?;
         let request_hash = request_hash(command)?;
         if let Some(key) = &ctx.idempotency_key {
             if let Some(found) = lookup_key(&self.conn, key, &request_hash)? {
@@ -313,6 +321,25 @@ impl Engine {
             self.rollback();
         }
         result
+    }
+
+    /// An `--at` or a cutoff past the wall clock plus `FUTURE_ALLOWANCE` is malformed input: once
+    /// recorded, it would refuse every later command that runs at the wall clock. An `--at` up to
+    /// the last recorded time stays allowed, so a store that already holds a future time can go on.
+    fn refuse_future_times(&self, command: &Command, ctx: &Context) -> Result<()> {
+        let now = clock::now();
+        if let Some(at) = ctx.at {
+            let last = self.tx_state()?.head.last_effective_at.as_deref();
+            refuse_future("at", at, now, last)?;
+        }
+        if let Command::Settle {
+            cutoff: Some(cutoff),
+            ..
+        } = command
+        {
+            refuse_future("cutoff", *cutoff, now, None)?;
+        }
+        Ok(())
     }
 
     /// Whether a write transaction is open (a failed `step` closes it).
@@ -334,8 +361,8 @@ impl Engine {
             .tx_state()?
             .head
             .last_effective_at
-            .as_ref()
-            .is_some_and(|last| at_text < *last);
+            .clone()
+            .filter(|last| at_text < *last);
         let recorded_at = clock::to_storage(clock::now());
         let append_ctx = AppendContext {
             recorded_at: &recorded_at,
@@ -379,8 +406,8 @@ impl Engine {
                 Err(e) => Decision::refused(e),
             }
         };
-        let decision = if backwards {
-            refuse_backwards(decision, &at_text)
+        let decision = if let Some(last) = backwards {
+            refuse_backwards(decision, at, &last)
         } else {
             decision
         };
@@ -480,17 +507,45 @@ impl Engine {
 }
 
 /// An `--at` earlier than the log's last effective time is `invalid_input`, unless a rule ranked
-/// before it (`not_found`, `member_inactive`) already refuses the command.
-fn refuse_backwards(decision: Decision, at_text: &str) -> Decision {
+/// before it (`not_found`, `member_inactive`) already refuses the command. The message names
+/// that time, and when it lies in the future, how to go on.
+fn refuse_backwards(decision: Decision, at: Timestamp, last_text: &str) -> Decision {
     let rank = ErrorCode::InvalidInput.precedence();
-    match &decision.outcome {
-        Err(e) if e.code.precedence() < rank => Decision::refused(e.clone()),
-        _ => Decision::refused(Error::invalid(
-            "at",
-            at_text,
-            "is earlier than the last recorded effective time (time never goes backwards)",
-        )),
+    if let Err(e) = &decision.outcome {
+        if e.code.precedence() < rank {
+            return Decision::refused(e.clone());
+        }
     }
+    let last = clock::from_storage(last_text);
+    let last_shown = last.map_or_else(|| last_text.to_string(), clock::to_display);
+    let mut why = format!(
+        "is earlier than the last recorded effective time {last_shown} (time never goes backwards)"
+    );
+    if last.is_some_and(|l| l > clock::now()) {
+        why.push_str(&format!(
+            "; that time is in the future: give --at {last_shown} until the clock passes it"
+        ));
+    }
+    Decision::refused(Error::invalid("at", &clock::to_display(at), &why))
+}
+
+/// `value` may be at most `FUTURE_ALLOWANCE` past `now`, or anything up to `last` (the log's last
+/// effective time, storage form) when that lies further ahead.
+fn refuse_future(field: &str, value: Timestamp, now: Timestamp, last: Option<&str>) -> Result<()> {
+    let limit = now + FUTURE_ALLOWANCE;
+    if value <= limit || last.is_some_and(|l| clock::to_storage(value).as_str() <= l) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        field,
+        &clock::to_display(value),
+        &format!(
+            "is later than the wall clock ({}) plus {} minutes: payctl records what has \
+             happened, not what will",
+            clock::to_display(now),
+            FUTURE_ALLOWANCE.num_minutes()
+        ),
+    ))
 }
 
 /// Runs a fixed statement through the statement cache (SAVEPOINT and friends run per command).

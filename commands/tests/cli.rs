@@ -25,6 +25,8 @@ mod double_spend;
 mod exit_codes;
 #[path = "cli/export.rs"]
 mod export;
+#[path = "cli/future_time.rs"]
+mod future_time;
 #[path = "cli/idempotency.rs"]
 mod idempotency;
 #[path = "cli/import.rs"]
@@ -33,6 +35,8 @@ mod import;
 mod rebuild;
 #[path = "cli/sample.rs"]
 mod sample;
+#[path = "cli/store_file.rs"]
+mod store_file;
 #[path = "cli/tamper.rs"]
 mod tamper;
 #[path = "cli/touches.rs"]
