@@ -225,7 +225,19 @@ fn for_each_record(
                     if !fields.iter().any(|h| h.trim() == "op") {
                         return Err(Error::invalid("csv header", "", "needs an `op` column"));
                     }
-                    headers = Some(fields.iter().map(|h| h.trim().to_string()).collect());
+                    let names: Vec<String> = fields.iter().map(|h| h.trim().to_string()).collect();
+                    // A misspelt column would otherwise drop its values silently (`hodl`: a
+                    // held payment captured at once), so the whole import stops here.
+                    for name in names.iter().filter(|n| !FIELDS.contains(&n.as_str())) {
+                        f(
+                            record_line,
+                            Err(format!(
+                                "unknown column {name:?} (columns are the fields of the ops: {})",
+                                FIELDS.join(", ")
+                            )),
+                        )?;
+                    }
+                    headers = Some(names);
                     continue;
                 };
                 if fields.len() != names.len() {
@@ -241,7 +253,7 @@ fn for_each_record(
                 }
                 let mut map = Map::new();
                 for (h, v) in names.iter().zip(fields) {
-                    if !v.is_empty() {
+                    if !v.is_empty() && FIELDS.contains(&h.as_str()) {
                         map.insert(h.clone(), Value::String(v));
                     }
                 }
@@ -314,13 +326,42 @@ fn skip_rest_of_line(reader: &mut impl BufRead) -> Result<()> {
     }
 }
 
-/// Field access with the import's typing rules (JSON types, or CSV text).
+/// Every field name of SPEC §7's table, `op`, `key` and `at` included: the columns a CSV header
+/// may have.
+pub const FIELDS: &[&str] = &[
+    "op",
+    "key",
+    "at",
+    "name",
+    "email",
+    "address",
+    "corporate",
+    "member",
+    "bank",
+    "account",
+    "balance",
+    "closed",
+    "amount",
+    "from",
+    "to",
+    "to_bank",
+    "to_account",
+    "auto_recharge",
+    "code",
+    "fee_rate",
+    "merchant",
+    "ref",
+    "hold",
+    "payment",
+    "cutoff",
+];
+
+/// Field access with the import's typing rules (JSON types, or CSV text). A field the op does
+/// not take is malformed (a typo must not pass silently); in CSV, where columns are shared by
+/// every op, that means a non-empty cell in another op's column.
 struct Fields<'a> {
     map: &'a Map<String, Value>,
     used: Vec<&'static str>,
-    /// JSON Lines: a field the op does not know is malformed (a typo must not pass silently).
-    /// CSV: columns are shared by every op, so other ops' columns are ignored.
-    strict: bool,
 }
 
 impl<'a> Fields<'a> {
@@ -390,9 +431,6 @@ impl<'a> Fields<'a> {
 
     /// Every field present must be one the op knows.
     fn no_unknown(&self, op: &str) -> std::result::Result<(), String> {
-        if !self.strict {
-            return Ok(());
-        }
         for k in self.map.keys() {
             if k != "op" && k != "key" && k != "at" && !self.used.contains(&k.as_str()) {
                 return Err(format!("unknown field {k:?} for op {op}"));
@@ -403,15 +441,10 @@ impl<'a> Fields<'a> {
 }
 
 /// Parses one record into an operation (SPEC §7 field table).
-pub fn parse_record(
-    line: u64,
-    map: &Map<String, Value>,
-    format: Format,
-) -> std::result::Result<Operation, String> {
+pub fn parse_record(line: u64, map: &Map<String, Value>) -> std::result::Result<Operation, String> {
     let mut f = Fields {
         map,
         used: Vec::new(),
-        strict: format == Format::Jsonl,
     };
     let op = f.str("op")?;
     let key = f.opt_str("key")?;
@@ -546,7 +579,7 @@ pub fn validate(
     let mut malformed = Vec::new();
     for_each_record(path, format, |line, record| {
         let result = record
-            .and_then(|map| parse_record(line, &map, format))
+            .and_then(|map| parse_record(line, &map))
             .and_then(|op| {
                 if require_keys && op.key.is_none() {
                     Err("no key (--require-keys)".to_string())
@@ -616,7 +649,7 @@ impl Engine {
         self.begin()?;
         let result = for_each_record(path, format, |line, record| {
             let op = record
-                .and_then(|map| parse_record(line, &map, format))
+                .and_then(|map| parse_record(line, &map))
                 .map_err(|m| Error::internal(format!("line {line} changed during import: {m}")))?;
             let key = match &op.key {
                 Some(k) => k.clone(),

@@ -38,14 +38,72 @@ pub fn open(path: &Path, mode: OpenMode, busy_timeout: Duration) -> Result<(Conn
             ),
         ));
     }
+    if exists {
+        refuse_foreign_file(path)?;
+    }
     let created = !exists && create_store_file(path, busy_timeout)?;
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    conn.busy_timeout(busy_timeout)?;
+    refuse_foreign_schema(&conn, path)?;
     configure(&conn, busy_timeout)?;
     migrate(&conn)?;
     Ok((conn, created))
+}
+
+/// The first bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// A file that is not an SQLite database (an empty file, a text file) is refused, saying what it
+/// is: payctl never turns a file it did not make into a store.
+fn refuse_foreign_file(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let shown = path.display();
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| Error::new(ErrorCode::StoreMissing, format!("cannot open {shown}: {e}")))?;
+    let mut head = Vec::with_capacity(16);
+    file.by_ref()
+        .take(16)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::new(ErrorCode::StoreCorrupt, format!("cannot read {shown}: {e}")))?;
+    let what = if head.is_empty() {
+        "an empty file (0 bytes)"
+    } else if head.as_slice() != SQLITE_HEADER {
+        "not an SQLite database"
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(
+        ErrorCode::StoreCorrupt,
+        format!(
+            "{shown} is {what}, not a payctl store: point --db at a store, or remove the file \
+             and run `payctl init` to create one there"
+        ),
+    ))
+}
+
+/// An SQLite database payctl did not make (every store has a schema version) is refused
+/// before anything is written to it.
+fn refuse_foreign_schema(conn: &Connection, path: &Path) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > 0 {
+        return Ok(());
+    }
+    let tables: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'",
+        [],
+        |r| r.get(0),
+    )?;
+    Err(Error::new(
+        ErrorCode::StoreCorrupt,
+        format!(
+            "{} is an SQLite database without payctl's schema ({tables} table(s) of its own), \
+             not a payctl store: point --db at a store, or at a new path to create one",
+            path.display()
+        ),
+    ))
 }
 
 /// Makes a new store appear at `path` whole: built (WAL mode, every migration) in a private
