@@ -102,11 +102,20 @@ pub struct Summary {
     pub operations: u64,
     pub applied: u64,
     pub replayed: u64,
+    /// Of the replayed lines, those whose original outcome was a refusal: refused again.
+    pub replayed_rejected: u64,
     pub rejected: u64,
     pub commits: u64,
     pub dry_run: bool,
     pub elapsed_ms: u64,
     pub ops_per_sec: u64,
+}
+
+impl Summary {
+    /// Lines refused: rejected now, or replayed from an earlier refusal (SPEC §7: exit 3).
+    pub fn refused(&self) -> u64 {
+        self.rejected + self.replayed_rejected
+    }
 }
 
 /// What the caller hears while an import runs.
@@ -674,8 +683,9 @@ impl Engine {
             };
             // A replay reports the original outcome, applied or rejected, as `replayed` (SPEC §3).
             let status = match (&outcome.result, outcome.replayed) {
-                (_, true) => {
+                (result, true) => {
                     summary.replayed += 1;
+                    summary.replayed_rejected += u64::from(result.is_err());
                     LineStatus::Replayed
                 }
                 (Ok(_), false) => {

@@ -35,7 +35,14 @@ pub fn report(result: CmdResult, out: &Output) -> i32 {
     match result {
         Ok(()) => 0,
         Err(Failure::Core { error, extra }) => {
-            out.error(error.code.as_str(), &error.message, extra);
+            // A refusal answered from an idempotency record says so, as a success does.
+            let replayed = matches!(&extra, Some(("replayed", Value::Bool(true))));
+            let message = if replayed && !out.json {
+                format!("{} (replayed)", error.message)
+            } else {
+                error.message
+            };
+            out.error(error.code.as_str(), &message, extra);
             error.code.exit_code()
         }
         Err(Failure::Exit(code)) => code,

@@ -171,7 +171,7 @@ pub fn import_path(
         }
     };
     print_summary(app, &summary);
-    if summary.rejected > 0 {
+    if summary.refused() > 0 {
         Err(Failure::Exit(3))
     } else {
         Ok(())
@@ -184,11 +184,14 @@ fn print_summary(app: &App, s: &Summary) {
         return;
     }
     let verb = if s.dry_run { "Dry run" } else { "Imported" };
+    let replayed = match s.replayed_rejected {
+        0 => format!("{} replayed", s.replayed),
+        n => format!("{} replayed ({n} of them refusals again)", s.replayed),
+    };
     eprintln!(
-        "{verb}: {} operations — {} applied, {} replayed, {} rejected — in {}.{:03} s ({} ops/s){}",
+        "{verb}: {} operations — {} applied, {replayed}, {} rejected — in {}.{:03} s ({} ops/s){}",
         s.operations,
         s.applied,
-        s.replayed,
         s.rejected,
         s.elapsed_ms / 1000,
         s.elapsed_ms % 1000,

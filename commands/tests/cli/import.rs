@@ -184,6 +184,7 @@ fn importing_the_same_file_twice_replays_every_line_with_its_original_outcome() 
         &[path_str(&demo), "--report", path_str(&first_path)],
     );
     let operations = count(&first_summary, "operations");
+    let rejected_first = count(&first_summary, "rejected");
     let before = store.fingerprint();
 
     let (code, summary) = import(
@@ -191,10 +192,19 @@ fn importing_the_same_file_twice_replays_every_line_with_its_original_outcome() 
         &[path_str(&demo), "--report", path_str(&second_path)],
     );
 
-    assert_eq!(code, 0, "nothing is rejected anew: {summary}");
+    // A replayed refusal is a refusal (exit 3), as it is for a single command.
+    assert_eq!(
+        code, 3,
+        "the first import's refusals are replayed: {summary}"
+    );
     assert_eq!(
         counts(&summary, operations),
         (0, operations, 0),
+        "{summary}"
+    );
+    assert_eq!(
+        count(&summary, "replayed_rejected"),
+        rejected_first,
         "{summary}"
     );
     assert_eq!(store.fingerprint(), before, "a replay records no event");
@@ -674,4 +684,124 @@ fn a_line_earlier_than_the_last_effective_time_is_rejected_alone() {
         "mem_2"
     );
     assert_eq!(store.ok(&["verify"])["ok"], true);
+}
+
+/// SPEC §7: an import exits 3 when a line is refused, and a line replayed from an earlier
+/// refusal is refused again; one that only replays successes exits 0.
+#[test]
+fn reimporting_a_file_with_refused_lines_exits_3_and_says_they_were_replayed() {
+    let store = Store::new();
+    let file = write(
+        store.dir(),
+        "ops.jsonl",
+        r#"{"op":"member.register","name":"Kim","email":"k@example.com","at":"2026-03-02T09:00:00Z"}
+{"op":"money.withdraw","member":"mem_1","amount":"1000","at":"2026-03-02T09:01:00Z"}
+"#,
+    );
+    let (code, _) = import(&store, &[path_str(&file)]);
+    assert_eq!(code, 3, "the withdrawal is refused (no linked account)");
+    let out = store.run(&["import", path_str(&file)]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "replayed refusal is still a refusal"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("2 replayed (1 of them refusals again)"),
+        "{stderr}"
+    );
+
+    let only_ok = write(
+        store.dir(),
+        "ok.jsonl",
+        r#"{"op":"member.register","name":"Lee","email":"l@example.com","at":"2026-03-02T09:02:00Z"}
+"#,
+    );
+    assert_eq!(import(&store, &[path_str(&only_ok)]).0, 0);
+    assert_eq!(
+        import(&store, &[path_str(&only_ok)]).0,
+        0,
+        "replayed successes exit 0"
+    );
+}
+
+/// A single command replayed from a refusal says "(replayed)" in human output too.
+#[test]
+fn a_replayed_refusal_says_so_in_human_output() {
+    let store = Store::new();
+    store.ok(&[
+        "member",
+        "register",
+        "--name",
+        "Kim",
+        "--email",
+        "k@example.com",
+    ]);
+    let args = [
+        "money",
+        "withdraw",
+        "mem_1",
+        "1000",
+        "--idempotency-key",
+        "w1",
+    ];
+    let first = store.run(&args);
+    assert_eq!(first.status.code(), Some(3));
+    assert!(!String::from_utf8_lossy(&first.stderr).contains("(replayed)"));
+    let again = store.run(&args);
+    assert_eq!(again.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("(replayed)"), "{stderr}");
+}
+
+/// A misspelt CSV column (`hodl` for `hold`) stops the import in the first pass (exit 2, naming
+/// the column), as an unknown JSON field does: it would otherwise capture a held payment.
+#[test]
+fn an_unknown_csv_column_is_malformed_and_nothing_is_applied() {
+    let store = Store::new();
+    let file = write(
+        store.dir(),
+        "ops.csv",
+        "op,name,email,member,merchant,amount,ref,hodl\n\
+         member.register,Kim,k@example.com,,,,,\n\
+         pay,,,mem_1,SHOP,1000,order-1,true\n",
+    );
+    let (code, v) = import(&store, &[path_str(&file)]);
+    assert_eq!((code, error_code(&v)), (2, "invalid_input"), "{v}");
+    assert!(v.to_string().contains("hodl"), "names the column: {v}");
+    assert_eq!(v["malformed"][0]["line"], 1, "the header line: {v}");
+    assert_eq!(store.fingerprint().0, 0, "nothing applied");
+}
+
+/// A non-empty cell in a column the line's op does not take is malformed, as in JSON Lines.
+#[test]
+fn a_csv_cell_the_op_does_not_take_is_malformed() {
+    let store = Store::new();
+    let file = write(
+        store.dir(),
+        "ops.csv",
+        "op,name,email,hold\nmember.register,Kim,k@example.com,true\n",
+    );
+    let (code, v) = import(&store, &[path_str(&file)]);
+    assert_eq!(code, 2, "{v}");
+    assert!(v.to_string().contains("hold"), "{v}");
+}
+
+/// Every field of SPEC §7 is a column CSV takes.
+#[test]
+fn a_csv_header_with_every_field_is_accepted() {
+    let store = Store::new();
+    let header = "op,key,at,name,email,address,corporate,member,bank,account,balance,closed,amount,\
+                  from,to,to_bank,to_account,auto_recharge,code,fee_rate,merchant,ref,hold,payment,cutoff";
+    let file = write(
+        store.dir(),
+        "ops.csv",
+        &format!(
+            "{header}\nmember.register,,2026-03-02T09:00:00Z,Kim,k@example.com{}\n",
+            ",".repeat(20)
+        ),
+    );
+    let (code, v) = import(&store, &[path_str(&file)]);
+    assert_eq!(code, 0, "{v}");
 }
