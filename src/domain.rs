@@ -3,6 +3,7 @@
 //! (the time comes in `Env`), and returns the events to record plus the outcome.
 
 pub mod banking;
+pub mod limits;
 pub mod membership;
 pub mod money;
 pub mod payment;
@@ -255,6 +256,8 @@ pub trait StateView: SimAccounts {
     /// Those payments of one merchant, by id.
     fn payments_to_settle(&self, merchant: Id, cutoff: Timestamp) -> Result<Vec<PaymentView>>;
     fn last_id(&self, kind: Kind) -> Result<i64>;
+    /// A ledger account's balance in minor units (0 for an account with no postings yet).
+    fn account_balance(&self, account: &str) -> Result<i64>;
 }
 
 /// What a decision returns when the command applies: the main id, any ids it settled, and a few
@@ -355,6 +358,16 @@ impl<'a> Env<'a> {
     pub fn from_minor(&self, minor: i64) -> Amount {
         Amount::from_minor(minor, self.currency())
     }
+
+    /// An amount as people read it in a message: `7,000 KRW`.
+    pub fn shown(&self, amount: Amount) -> String {
+        crate::money::shown(amount.decimal(), self.currency())
+    }
+
+    /// `shown` of minor units.
+    pub fn shown_minor(&self, minor: i64) -> String {
+        crate::money::shown_minor(minor, self.currency())
+    }
 }
 
 /// Resolves a member reference or reports `not_found` naming the field and value.
@@ -451,8 +464,17 @@ pub fn bank_declined(what: &str, reason: &str) -> Error {
     )
 }
 
-/// Routes a command to its service.
+/// Routes a command to its service, then holds its events to the limits of what payctl keeps.
 pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Result<Decision> {
+    let decision = decide_in_service(state, env, command)?;
+    limits::within_limits(state, env, decision)
+}
+
+fn decide_in_service(
+    state: &dyn StateView,
+    env: &mut Env<'_>,
+    command: &Command,
+) -> Result<Decision> {
     match command {
         Command::RegisterMember { .. }
         | Command::UpdateMember { .. }

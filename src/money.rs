@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 /// The largest amount payctl accepts, in minor units. Fifteen digits keeps every sum of amounts that a
 /// store could plausibly hold far inside `i64`, which is how projections keep money (exact integers).
 pub const MAX_AMOUNT_MINOR: i64 = 999_999_999_999_999;
+/// The largest balance, total or settlement figure payctl keeps, in minor units and either sign
+/// (18 nines: a thousand times the largest amount, well inside SQLite's 64-bit integers).
+pub const MAX_BALANCE_MINOR: i64 = 999_999_999_999_999_999;
 
 /// Longest amount text looked at; anything longer is refused before any parsing work.
 const MAX_AMOUNT_TEXT: usize = 64;
@@ -166,6 +169,44 @@ fn grouped_digits(int_part: &str) -> Option<String> {
         out.push_str(g);
     }
     Some(out)
+}
+
+/// `47000` → `47,000`; with the currency's minor digits (`12.50`), grouped by threes.
+pub fn grouped(value: Decimal, currency: Currency) -> String {
+    let mut v = value;
+    v.rescale(currency.minor_units());
+    let text = v.to_string();
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", text.as_str()),
+    };
+    let (int_part, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mut out = String::with_capacity(sign.len() + int_part.len() * 4 / 3 + 4);
+    out.push_str(sign);
+    for (i, ch) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// `grouped` followed by the currency code: `7,000 KRW`, `-12.50 USD`. What people read.
+pub fn shown(value: Decimal, currency: Currency) -> String {
+    format!("{} {currency}", grouped(value, currency))
+}
+
+/// `shown` of an amount in minor units.
+pub fn shown_minor(minor: i64, currency: Currency) -> String {
+    shown(Decimal::new(minor, currency.minor_units()), currency)
 }
 
 /// A positive-or-zero amount of the store currency, exact to its minor units.

@@ -331,4 +331,13 @@ impl StateView for SqlState<'_> {
     fn last_id(&self, kind: Kind) -> Result<i64> {
         crate::projections::last_id(self.conn, kind)
     }
+
+    fn account_balance(&self, account: &str) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT balance_minor FROM ledger_balances WHERE account = ?1")?
+            .query_row([account], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
+    }
 }

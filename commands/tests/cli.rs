@@ -31,6 +31,8 @@ mod future_time;
 mod idempotency;
 #[path = "cli/import.rs"]
 mod import;
+#[path = "cli/limits.rs"]
+mod limits;
 #[path = "cli/rebuild.rs"]
 mod rebuild;
 #[path = "cli/sample.rs"]

@@ -1,7 +1,7 @@
 //! Settlement: per merchant, every captured, unsettled payment captured before the cutoff; fees
 //! per payment rounded half up; deficits from late refunds and carried negative payouts.
 
-use super::{Applied, Command, Decision, Env, StateView, firm_banking};
+use super::{Applied, Command, Decision, Env, StateView, firm_banking, limits};
 use crate::bank::Simulator;
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::{Event, SettledPayment, SettlementFigures};
@@ -25,7 +25,6 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
         None => state.merchants_to_settle(cutoff)?,
     };
     let currency = env.currency();
-    let overflow = || Error::new(ErrorCode::Internal, "settlement figures overflow");
     let mut events = Vec::new();
     let mut settled = Vec::new();
     let mut failed = Vec::new();
@@ -40,9 +39,18 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
         for p in &payments {
             let net = p.captured_minor - p.refunded_minor;
             let fee_p = p.fee_rate.fee_minor(net, currency)?;
-            gross = gross.checked_add(p.captured_minor).ok_or_else(overflow)?;
-            refunds = refunds.checked_add(p.refunded_minor).ok_or_else(overflow)?;
-            fee = fee.checked_add(fee_p).ok_or_else(overflow)?;
+            let sums = limits::figure(env, "gross", gross, p.captured_minor)
+                .and_then(|g| {
+                    Ok((
+                        g,
+                        limits::figure(env, "refunds", refunds, p.refunded_minor)?,
+                    ))
+                })
+                .and_then(|(g, r)| Ok((g, r, limits::figure(env, "fee", fee, fee_p)?)));
+            match sums {
+                Ok((g, r, f)) => (gross, refunds, fee) = (g, r, f),
+                Err(e) => return Ok(Decision::refused(e)),
+            }
             included.push(SettledPayment {
                 payment: p.id,
                 captured: Amount::from_minor(p.captured_minor, currency),
@@ -50,6 +58,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                 fee: Amount::from_minor(fee_p, currency),
             });
         }
+        // Each term is within the limit, so the difference fits in 64 bits.
         let payout = gross - refunds - fee - m.deficit_minor;
         let settlement = env.next_id(state, Kind::Settlement)?;
         let mut figures = SettlementFigures {
