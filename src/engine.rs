@@ -106,13 +106,39 @@ impl Engine {
         Engine::open_with_timeout(path, mode, store::BUSY_TIMEOUT)
     }
 
-    /// As `open`, waiting at most `busy_timeout` for another writer before `store_locked`.
+    /// As `open`, waiting at most `busy_timeout` for another writer before `store_locked`. A store
+    /// it creates has the default settings, recorded by actor `payctl` at the wall clock.
     pub fn open_with_timeout(
         path: &Path,
         mode: OpenMode,
         busy_timeout: std::time::Duration,
     ) -> Result<Engine> {
-        let (conn, created) = store::open(path, mode, busy_timeout)?;
+        let ctx = Context {
+            actor: "payctl".to_string(),
+            ..Context::default()
+        };
+        Engine::open_creating(path, mode, busy_timeout, &InitOptions::default(), &ctx)
+    }
+
+    /// Opens the store at `path`; a missing one is created (when `mode` allows) with `options`,
+    /// its initialization recorded under `ctx` (actor, and `at`, default now). A new store
+    /// appears with its first event already in it, never empty; `created` tells whether this
+    /// call made it.
+    pub fn open_creating(
+        path: &Path,
+        mode: OpenMode,
+        busy_timeout: std::time::Duration,
+        options: &InitOptions,
+        ctx: &Context,
+    ) -> Result<Engine> {
+        let initialize = |conn: &Connection| -> Result<()> {
+            let now = clock::now();
+            let at = ctx.at.unwrap_or(now);
+            refuse_future("at", at, now, None)?;
+            let (_, head) = record_initialization(conn, options, ctx, at)?;
+            store::write_head(conn, &head)
+        };
+        let (conn, created) = store::open(path, mode, busy_timeout, &initialize)?;
         Ok(Engine {
             conn,
             failpoints: Failpoints::default(),
@@ -469,41 +495,53 @@ impl Engine {
         ctx: &Context,
         at: Timestamp,
     ) -> Result<Settings> {
-        let store_id = new_store_id(at);
-        let s = default_settings(options, &store_id)?;
-        store::meta_set(&self.conn, "store_id", &store_id)?;
-        let event = Event::StoreInitialized {
-            store_id: store_id.clone(),
-            currency: s.currency,
-            auto_recharge_unit: s.auto_recharge_unit,
-            hold_expiry_secs: s.hold_expiry_secs,
-            house: s.house.clone(),
-        };
-        let recorded_at = clock::to_storage(clock::now());
-        let at_text = clock::to_storage(at);
-        let mut head = store::Head {
-            seq: 0,
-            hash: store::genesis_hash(&store_id),
-            last_effective_at: None,
-        };
-        let env = store::append_on(
-            &self.conn,
-            &event,
-            &AppendContext {
-                recorded_at: &recorded_at,
-                effective_at: &at_text,
-                actor: &ctx.actor,
-                idempotency_key: None,
-            },
-            &mut head,
-        )?;
-        head.last_effective_at = None; // creation is outside business time (store::last_effective_at)
-        projections::apply(&self.conn, &env, &event, s.currency)?;
+        let (s, head) = record_initialization(&self.conn, options, ctx, at)?;
         let tx = self.tx_state_mut()?;
         tx.head = head;
         tx.settings = Some(s.clone());
         Ok(s)
     }
+}
+
+/// Appends `StoreInitialized` to an empty log and applies it; returns the settings and the head
+/// after it. The caller's transaction makes it durable.
+fn record_initialization(
+    conn: &Connection,
+    options: &InitOptions,
+    ctx: &Context,
+    at: Timestamp,
+) -> Result<(Settings, store::Head)> {
+    let store_id = new_store_id(at);
+    let s = default_settings(options, &store_id)?;
+    store::meta_set(conn, "store_id", &store_id)?;
+    let event = Event::StoreInitialized {
+        store_id: store_id.clone(),
+        currency: s.currency,
+        auto_recharge_unit: s.auto_recharge_unit,
+        hold_expiry_secs: s.hold_expiry_secs,
+        house: s.house.clone(),
+    };
+    let recorded_at = clock::to_storage(clock::now());
+    let at_text = clock::to_storage(at);
+    let mut head = store::Head {
+        seq: 0,
+        hash: store::genesis_hash(&store_id),
+        last_effective_at: None,
+    };
+    let env = store::append_on(
+        conn,
+        &event,
+        &AppendContext {
+            recorded_at: &recorded_at,
+            effective_at: &at_text,
+            actor: &ctx.actor,
+            idempotency_key: None,
+        },
+        &mut head,
+    )?;
+    head.last_effective_at = None; // creation is outside business time (store::last_effective_at)
+    projections::apply(conn, &env, &event, s.currency)?;
+    Ok((s, head))
 }
 
 /// An `--at` earlier than the log's last effective time is `invalid_input`, unless a rule ranked

@@ -24,9 +24,15 @@ pub enum OpenMode {
     CreateIfMissing,
 }
 
-/// Opens (or creates) the store file, sets the pragmas and migrates the schema.
+/// Opens (or creates) the store file, sets the pragmas and migrates the schema. A store it
+/// creates is built whole, `initialize` (its first event) included, before it appears at `path`.
 /// Returns the connection and whether the file was created by this call.
-pub fn open(path: &Path, mode: OpenMode, busy_timeout: Duration) -> Result<(Connection, bool)> {
+pub fn open(
+    path: &Path,
+    mode: OpenMode,
+    busy_timeout: Duration,
+    initialize: &dyn Fn(&Connection) -> Result<()>,
+) -> Result<(Connection, bool)> {
     refuse_unsafe_path(path)?;
     let exists = path.exists();
     if !exists && mode == OpenMode::MustExist {
@@ -41,7 +47,7 @@ pub fn open(path: &Path, mode: OpenMode, busy_timeout: Duration) -> Result<(Conn
     if exists {
         refuse_foreign_file(path)?;
     }
-    let created = !exists && create_store_file(path, busy_timeout)?;
+    let created = !exists && create_store_file(path, busy_timeout, initialize)?;
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -112,7 +118,11 @@ fn refuse_foreign_schema(conn: &Connection, path: &Path) -> Result<()> {
 /// fresh file to WAL needs a lock that a concurrent opener could hold, and losing that race
 /// failed the command. Returns whether this call's store is the one in place (false: another
 /// process created it first, and that one is used).
-fn create_store_file(path: &Path, busy_timeout: Duration) -> Result<bool> {
+fn create_store_file(
+    path: &Path,
+    busy_timeout: Duration,
+    initialize: &dyn Fn(&Connection) -> Result<()>,
+) -> Result<bool> {
     let name = path
         .file_name()
         .map_or_else(|| "payctl.db".into(), |n| n.to_string_lossy().into_owned());
@@ -120,12 +130,17 @@ fn create_store_file(path: &Path, busy_timeout: Duration) -> Result<bool> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     let temp = path.with_file_name(format!(".{name}.creating-{}-{nonce}", std::process::id()));
-    let result = build_and_link(&temp, path, busy_timeout);
+    let result = build_and_link(&temp, path, busy_timeout, initialize);
     let _ = std::fs::remove_file(&temp);
     result
 }
 
-fn build_and_link(temp: &Path, path: &Path, busy_timeout: Duration) -> Result<bool> {
+fn build_and_link(
+    temp: &Path,
+    path: &Path,
+    busy_timeout: Duration,
+    initialize: &dyn Fn(&Connection) -> Result<()>,
+) -> Result<bool> {
     create_private_file(temp)?;
     {
         // Closing the only connection checkpoints the WAL into the file and removes it.
@@ -135,6 +150,14 @@ fn build_and_link(temp: &Path, path: &Path, busy_timeout: Duration) -> Result<bo
         )?;
         configure(&conn, busy_timeout)?;
         migrate(&conn)?;
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        match initialize(&conn) {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        }
         conn.close().map_err(|(_, e)| Error::from(e))?;
     }
     // A hard link fails if the name exists: exactly one creator wins, nothing is overwritten.

@@ -322,7 +322,6 @@ pub(crate) fn replay_in_parts<T>(
 
 fn verify_snapshot(conn: &Connection) -> Result<VerifyReport> {
     let mut problems = Vec::new();
-    check_initialized(conn, &mut problems)?;
     let salt = digest::fresh_salt();
     let keys = KeyHasher::new();
     let second = second_reader(conn);
@@ -870,27 +869,6 @@ fn postings_against_balances(
 fn text(v: rusqlite::types::ValueRef<'_>) -> Result<&str> {
     v.as_str()
         .map_err(|e| Error::new(ErrorCode::StoreCorrupt, format!("ledger account: {e}")))
-}
-
-/// A store begins with its initialization (the settings every later event is read with): a log
-/// that is empty, or starts with anything else, is not a store whose books can be trusted.
-fn check_initialized(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
-    use rusqlite::OptionalExtension;
-    let first: Option<String> = conn
-        .query_row("SELECT kind FROM events WHERE seq = 1", [], |r| r.get(0))
-        .optional()?;
-    match first.as_deref() {
-        Some("StoreInitialized") => {}
-        Some(kind) => problems.push(format!(
-            "event 1 is {kind}, not the store's initialization (StoreInitialized)"
-        )),
-        None => problems.push(
-            "the log has no initialization event: the store was never initialized \
-             (run `payctl init`) or its first event is gone"
-                .to_string(),
-        ),
-    }
-    Ok(())
 }
 
 /// Invariants 1, 2 and 5 on the stored projections and idempotency records.

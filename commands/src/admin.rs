@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use crate::App;
 use crate::exit::{CmdResult, Failure};
 use crate::output::money;
-use crate::write::{WriteArgs, invalid, open_read, open_snapshot, open_write, parse_amount};
+use crate::write::{WriteArgs, invalid, open_read, open_snapshot, open_write_with, parse_amount};
 
 /// Create the store with its settings (a write command on a missing store creates one with defaults).
 #[derive(Debug, Args)]
@@ -101,13 +101,17 @@ pub fn run_init(a: InitArgs, app: &App) -> CmdResult {
             account: a.house_account,
         },
     };
-    let mut engine = open_write(app)?;
+    let mut engine = open_write_with(app, &options, a.write.at)?;
     let ctx = Context {
         at: a.write.at,
         actor: app.actor.clone(),
         idempotency_key: None,
     };
-    let (settings, created) = engine.init(&options, &ctx)?;
+    let (settings, created) = if engine.created() {
+        (engine.require_settings()?, true)
+    } else {
+        engine.init(&options, &ctx)?
+    };
     let config_file = crate::settings::config_path().map(|p| p.display().to_string());
     if app.out.json {
         app.out.json_value(&serde_json::json!({

@@ -4,7 +4,7 @@
 use clap::Args;
 use payctl_core::clock::{self, Timestamp};
 use payctl_core::domain::{Applied, Command};
-use payctl_core::{Context, Engine, Error, ErrorCode, Failpoints, OpenMode};
+use payctl_core::{Context, Engine, Error, ErrorCode, Failpoints, InitOptions, OpenMode};
 use serde_json::{Value, json};
 
 use crate::App;
@@ -44,7 +44,27 @@ fn busy_timeout() -> std::time::Duration {
 }
 
 pub fn open_write(app: &App) -> Result<Engine, Failure> {
-    let mut engine = Engine::open_with_timeout(&app.db, OpenMode::CreateIfMissing, busy_timeout())?;
+    open_write_with(app, &InitOptions::default(), None)
+}
+
+/// `open_write`; a store it creates gets `options`, initialized at `at` (default now).
+pub fn open_write_with(
+    app: &App,
+    options: &InitOptions,
+    at: Option<Timestamp>,
+) -> Result<Engine, Failure> {
+    let ctx = Context {
+        at,
+        actor: app.actor.clone(),
+        idempotency_key: None,
+    };
+    let mut engine = Engine::open_creating(
+        &app.db,
+        OpenMode::CreateIfMissing,
+        busy_timeout(),
+        options,
+        &ctx,
+    )?;
     if let Ok(name) = std::env::var("PAYCTL_FAILPOINT") {
         engine.set_failpoints(Failpoints { name: Some(name) });
     }
@@ -121,7 +141,8 @@ impl Done {
 
 /// Executes a command; a refusal becomes the failure to report (with `replayed` in JSON).
 pub fn execute(app: &App, command: &Command, w: &WriteArgs) -> Result<Done, Failure> {
-    let mut engine = open_write(app)?;
+    // A store this command creates starts at the command's own time.
+    let mut engine = open_write_with(app, &InitOptions::default(), w.at)?;
     let outcome = engine.execute(command, &context(app, w))?;
     // Crash drill: the command is committed, the process dies before saying so. A retry with the
     // same key must answer the committed outcome.

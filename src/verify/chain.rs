@@ -61,6 +61,14 @@ impl ChainCheck {
     /// The log read to its end: it must end where the recorded head says.
     fn end(self, conn: &Connection, problems: &mut Vec<String>) -> Result<(i64, String)> {
         let count = self.expected_seq - 1;
+        if count == 0 {
+            // payctl creates a store with its first event in it: an empty log was emptied.
+            problems.push(
+                "event log: empty, no initialization event (StoreInitialized): not a store \
+                 payctl initialized, or its events were deleted"
+                    .to_string(),
+            );
+        }
         let (head_seq, head_hash) = store::head(conn)?;
         if head_seq != count || (count > 0 && head_hash != self.prev) {
             problems.push(format!(
