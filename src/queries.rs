@@ -232,9 +232,12 @@ impl AsOf {
         clock::parse(text).map(AsOf::Time)
     }
 
+    /// Whether the state as of this point includes `env`. The store's initialization (event 1)
+    /// is outside business time: its settings hold from the first event on, whatever its time.
     fn includes(&self, env: &Envelope) -> bool {
         match self {
             AsOf::Seq(s) => env.seq <= *s,
+            AsOf::Time(_) if env.seq == 1 => true,
             AsOf::Time(t) => env.effective_at.as_str() <= clock::to_storage(*t).as_str(),
         }
     }

@@ -68,3 +68,86 @@ fn ledger_balances_as_of_a_seq_or_time_sum_to_zero_and_end_at_the_current_state(
     assert_eq!(code, 2, "{v}");
     assert_eq!(v["error"]["code"], "invalid_input");
 }
+
+/// `--as-of TIME` is the state after every event effective at or before TIME, however the store
+/// was created: an explicit `init` recorded at the wall clock, before a history with earlier
+/// times, still holds from the first event on (its settings apply to all of it).
+#[test]
+fn as_of_a_time_before_the_stores_creation_still_shows_the_history() {
+    const REGISTER: &str = r#"{"op":"member.register","name":"Kim","email":"k@example.com","at":"2026-03-02T09:00:00Z"}"#;
+    // How each store is made: (currency, the commands before the import, whether the import
+    // registers the member itself).
+    let setups: [(&str, &[&[&str]], bool); 6] = [
+        ("KRW", &[&["init"]], true),
+        ("KRW", &[&["init", "--at", "2026-03-02T08:00:00Z"]], true),
+        ("KRW", &[], true), // the import creates the store, at the wall clock
+        (
+            "KRW",
+            &[&[
+                "member",
+                "register",
+                "--name",
+                "Kim",
+                "--email",
+                "k@example.com",
+                "--at",
+                "2026-03-02T09:00:00Z",
+            ]],
+            false,
+        ),
+        ("USD", &[&["init", "--currency", "USD"]], true),
+        (
+            "USD",
+            &[&["init", "--currency", "USD", "--at", "2026-03-02T08:00:00Z"]],
+            true,
+        ),
+    ];
+    for (currency, before, register) in setups {
+        let (amount, zero) = match currency {
+            "USD" => ("500.25", "0.00"),
+            _ => ("50000", "0"),
+        };
+        let store = Store::new();
+        for args in before {
+            store.ok(args);
+        }
+        let mut lines = String::new();
+        if register {
+            lines.push_str(REGISTER);
+            lines.push('\n');
+        }
+        lines.push_str(&format!(
+            "{{\"op\":\"bank.link\",\"member\":\"mem_1\",\"bank\":\"KB\",\"account\":\"1-1\",\"at\":\"2026-03-02T09:01:00Z\"}}\n\
+             {{\"op\":\"money.recharge\",\"member\":\"mem_1\",\"amount\":\"{amount}\",\"at\":\"2026-03-02T10:00:00Z\"}}\n"
+        ));
+        let file = store.dir().join("history.jsonl");
+        std::fs::write(&file, lines).expect("write");
+        store.ok(&["import", file.to_str().expect("path")]);
+        let what = format!("{currency} after {before:?}");
+        let v = store.ok(&["ledger", "balances", "--as-of", "2026-03-02T11:00:00Z"]);
+        let wallet = v["accounts"]
+            .as_array()
+            .expect("accounts")
+            .iter()
+            .find(|a| a["account"] == "liabilities:wallets:mem_1")
+            .unwrap_or_else(|| panic!("{what}: no wallet account in {v}"));
+        assert_eq!(wallet["balance"], format!("-{amount}"), "{what}: {v}");
+        let v = store.ok(&[
+            "money",
+            "balance",
+            "mem_1",
+            "--as-of",
+            "2026-03-02T11:00:00Z",
+        ]);
+        assert_eq!(v["balance"], amount, "{what}: {v}");
+        assert_eq!(v["currency"], currency, "{what}: {v}");
+        let v = store.ok(&[
+            "money",
+            "balance",
+            "mem_1",
+            "--as-of",
+            "2026-03-02T09:30:00Z",
+        ]);
+        assert_eq!(v["balance"], zero, "{what}: before the recharge: {v}");
+    }
+}
