@@ -64,7 +64,7 @@ impl<'s> Simulator<'s> {
 
 impl BankGateway for Simulator<'_> {
     fn verify(&mut self, account: &BankAccount) -> Result<Result<(), String>> {
-        if *account == self.house {
+        if account.same_as(&self.house) {
             return Ok(Ok(()));
         }
         Ok(if self.get(account)?.closed {
@@ -81,11 +81,11 @@ impl BankGateway for Simulator<'_> {
         amount_minor: i64,
     ) -> Result<Result<(), String>> {
         for acct in [from, to] {
-            if *acct != self.house && self.get(acct)?.closed {
+            if !acct.same_as(&self.house) && self.get(acct)?.closed {
                 return Ok(Err(format!("account {acct} is closed")));
             }
         }
-        if *from != self.house {
+        if !from.same_as(&self.house) {
             let f = self.get(from)?;
             if let Some(b) = f.balance_minor {
                 if b < amount_minor {
@@ -94,7 +94,7 @@ impl BankGateway for Simulator<'_> {
             }
         }
         for (acct, delta) in [(from, -amount_minor), (to, amount_minor)] {
-            if *acct != self.house {
+            if !acct.same_as(&self.house) {
                 let mut a = self.get(acct)?;
                 a.balance_minor = a.balance_minor.map(|b| b + delta);
                 self.touched.insert(acct.clone(), a);

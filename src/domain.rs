@@ -409,9 +409,23 @@ pub fn validate_bank_account(bank: &str, account: &str) -> Result<BankAccount> {
         return Err(Error::invalid("account", account, "use digits and dashes"));
     }
     Ok(BankAccount {
-        bank: bank.to_string(),
+        // Bank codes are case-insensitive: one spelling is kept, so `kb` and `KB` are one bank.
+        bank: bank.to_ascii_uppercase(),
         account: account.to_string(),
     })
+}
+
+/// A member's or a merchant's outside account must not be the house's own: money would move
+/// from the house to itself.
+pub fn refuse_house(env: &Env<'_>, field: &str, account: &BankAccount) -> Result<()> {
+    if account.same_as(&env.settings.house) {
+        return Err(Error::invalid(
+            field,
+            &account.to_string(),
+            "is the platform's own (house) bank account",
+        ));
+    }
+    Ok(())
 }
 
 pub fn validate_name(field: &str, name: &str) -> Result<String> {

@@ -20,6 +20,13 @@ pub struct BankAccount {
     pub account: String,
 }
 
+impl BankAccount {
+    /// The same account: bank codes are case-insensitive (`kb` = `KB`), account numbers exact.
+    pub fn same_as(&self, other: &BankAccount) -> bool {
+        self.bank.eq_ignore_ascii_case(&other.bank) && self.account == other.account
+    }
+}
+
 impl std::fmt::Display for BankAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.bank, self.account)

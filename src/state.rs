@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::bank::{SimAccount, SimAccounts};
 use crate::clock::{self, Timestamp};
+use crate::domain::membership::email_key;
 use crate::domain::{
     LinkView, MemberView, MerchantView, PaymentStatus, PaymentView, StateView, WalletView,
 };
@@ -23,7 +24,7 @@ pub fn member_id(conn: &Connection, reference: &str) -> Result<Option<Id>> {
     }
     Ok(conn
         .prepare_cached("SELECT id FROM members WHERE email_key = ?1")?
-        .query_row([reference.trim().to_lowercase()], |r| r.get::<_, i64>(0))
+        .query_row([email_key(reference)], |r| r.get::<_, i64>(0))
         .optional()?
         .map(|n| Id::new(Kind::Member, n)))
 }
@@ -192,7 +193,7 @@ impl StateView for SqlState<'_> {
             None => self
                 .conn
                 .prepare_cached("SELECT id, name, email, status FROM members WHERE email_key = ?1")?
-                .query_row([reference.trim().to_lowercase()], row)
+                .query_row([email_key(reference)], row)
                 .optional()?,
         })
     }
@@ -201,7 +202,7 @@ impl StateView for SqlState<'_> {
         Ok(self
             .conn
             .prepare_cached("SELECT 1 FROM members WHERE email_key = ?1")?
-            .exists([email.to_lowercase()])?)
+            .exists([email_key(email)])?)
     }
 
     fn wallet(&self, member: Id) -> Result<WalletView> {

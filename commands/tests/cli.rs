@@ -29,6 +29,8 @@ mod export;
 mod future_time;
 #[path = "cli/idempotency.rs"]
 mod idempotency;
+#[path = "cli/identities.rs"]
+mod identities;
 #[path = "cli/import.rs"]
 mod import;
 #[path = "cli/limits.rs"]

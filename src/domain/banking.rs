@@ -1,12 +1,12 @@
 //! Banking: linking external accounts (verified with the bank) and configuring the simulator.
 
 use super::{
-    Applied, Command, Decision, Env, LinkRef, StateView, bank_declined, require_active,
-    require_member, validate_bank_account,
+    Applied, Command, Decision, Env, LinkRef, StateView, bank_declined, refuse_house,
+    require_active, require_member, validate_bank_account,
 };
 use crate::bank::{BankGateway, Simulator};
 use crate::error::{Error, ErrorCode, Result};
-use crate::event::Event;
+use crate::event::{BankAccount, Event};
 use crate::ids::{Id, Kind};
 use crate::money::Amount;
 
@@ -20,8 +20,9 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             let m = require_member(state, "member", member)?;
             require_active(&m)?;
             let account = validate_bank_account(bank, account)?;
+            refuse_house(env, "account", &account)?;
             let links = state.links(m.id)?;
-            if links.iter().any(|l| l.account == account) {
+            if links.iter().any(|l| l.account.same_as(&account)) {
                 return Err(Error::new(
                     ErrorCode::Duplicate,
                     format!("{account} is already linked to {}", m.id),
@@ -63,10 +64,14 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                     account,
                 } => {
                     let m = require_member(state, "member", member)?;
+                    let named = BankAccount {
+                        bank: bank.clone(),
+                        account: account.clone(),
+                    };
                     let l = state
                         .links(m.id)?
                         .into_iter()
-                        .find(|l| l.account.bank == *bank && l.account.account == *account)
+                        .find(|l| l.account.same_as(&named))
                         .ok_or_else(|| {
                             Error::not_found("linked account", &format!("{bank} {account}"))
                         })?;
@@ -99,7 +104,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             closed,
         } => {
             let account = validate_bank_account(bank, account)?;
-            if account == env.settings.house {
+            if account.same_as(&env.settings.house) {
                 return Err(Error::invalid(
                     "account",
                     &account.account,

@@ -6,6 +6,7 @@ use super::{
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::Event;
 use crate::ids::Kind;
+use unicode_normalization::UnicodeNormalization;
 
 pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Result<Decision> {
     match command {
@@ -77,10 +78,23 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
     }
 }
 
+/// The form two emails are compared in: NFKC-normalized and case-folded, so `ＫＩＭ@example.com`
+/// (full-width) and `kim@example.com` are one address.
+pub fn email_key(email: &str) -> String {
+    let e = email.trim();
+    if e.is_ascii() {
+        return e.to_ascii_lowercase();
+    }
+    let folded = caseless::default_case_fold_str(&e.nfkc().collect::<String>());
+    folded.nfkc().collect()
+}
+
 /// A plausible address shape: one `@`, a non-empty local part, a dotted domain, no spaces.
+/// Kept in NFKC form (full-width letters become plain ones), as typed otherwise.
 pub fn validate_email(email: &str) -> Result<String> {
     let bad = || Error::invalid("email", email, "is not a valid email address");
-    let e = email.trim();
+    let normalized: String = email.trim().nfkc().collect();
+    let e = normalized.as_str();
     if e.len() > 254 || e.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
     }

@@ -5,7 +5,7 @@ use chrono::Duration;
 use super::money::auto_recharge;
 use super::{
     Applied, Command, Decision, Env, PaymentStatus, PaymentView, StateView, bank_declined,
-    require_active, require_member, validate_bank_account, validate_name,
+    refuse_house, require_active, require_member, validate_bank_account, validate_name,
 };
 use crate::bank::{BankGateway, Simulator};
 use crate::error::{Error, ErrorCode, Result};
@@ -26,6 +26,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             let code = validate_code(code)?;
             let fee_rate = fee_rate_of(*fee_rate)?;
             let account = validate_bank_account(bank, account)?;
+            refuse_house(env, "account", &account)?;
             if state.code_taken(&code)? {
                 return Err(Error::new(
                     ErrorCode::Duplicate,
@@ -73,7 +74,10 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                     "nothing to update: give --fee-rate and/or --bank/--account",
                 ));
             }
-            let new_account = new_account.filter(|a| *a != m.account);
+            if let Some(a) = &new_account {
+                refuse_house(env, "account", a)?;
+            }
+            let new_account = new_account.filter(|a| !a.same_as(&m.account));
             if let Some(a) = &new_account {
                 let mut banks = Simulator::new(state, env.settings.house.clone());
                 if let Err(reason) = banks.verify(a)? {

@@ -2,7 +2,7 @@
 
 use super::money::auto_recharge;
 use super::{
-    Applied, Command, Decision, Env, RemitTo, StateView, bank_declined, firm_banking,
+    Applied, Command, Decision, Env, RemitTo, StateView, bank_declined, firm_banking, refuse_house,
     require_active, require_member, validate_bank_account,
 };
 use crate::bank::Simulator;
@@ -41,7 +41,9 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
     let amount = env.amount("amount", *amount)?;
     let destination = match (to, &receiver) {
         (RemitTo::Bank { bank, account }, _) => {
-            Destination::Bank(validate_bank_account(bank, account)?)
+            let account = validate_bank_account(bank, account)?;
+            refuse_house(env, "to-account", &account)?;
+            Destination::Bank(account)
         }
         (RemitTo::Member(_), Some(r)) => Destination::Member(r.id),
         (RemitTo::Member(r), None) => return Err(Error::not_found("to", r)),

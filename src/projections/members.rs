@@ -45,7 +45,7 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
                 member.n,
                 name,
                 email,
-                email.to_lowercase(),
+                crate::domain::membership::email_key(email),
                 address,
                 corporate,
                 cx.at()

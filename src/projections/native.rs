@@ -231,7 +231,9 @@ impl NativeFold {
                 corporate,
             } => {
                 if self.members.contains_key(&member.n)
-                    || !self.email_keys.insert(email.to_lowercase())
+                    || !self
+                        .email_keys
+                        .insert(crate::domain::membership::email_key(email))
                 {
                     return Err(conflict(env, "member or email"));
                 }
@@ -925,7 +927,7 @@ impl NativeFold {
             h.int(*id)
                 .text(&m.name)
                 .text(&m.email)
-                .text(&m.email.to_lowercase())
+                .text(&crate::domain::membership::email_key(&m.email))
                 .opt_text(m.address.as_deref())
                 .bool(m.corporate)
                 .text(if m.active { "active" } else { "inactive" })
