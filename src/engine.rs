@@ -620,7 +620,10 @@ fn lookup_key(conn: &Connection, key: &str, request_hash: &str) -> Result<Option
     if hash != request_hash {
         return Err(Error::new(
             ErrorCode::IdempotencyConflict,
-            format!("idempotency key {key:?} was already used for a different request"),
+            format!(
+                "idempotency key {:?} was already used for a different request",
+                crate::error::echoed(key)
+            ),
         ));
     }
     let stored: StoredOutcome = serde_json::from_str(&outcome)?;

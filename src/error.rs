@@ -102,11 +102,17 @@ impl Error {
     }
 
     pub fn not_found(what: &str, value: &str) -> Error {
-        Error::new(ErrorCode::NotFound, format!("{what} {value:?} not found"))
+        Error::new(
+            ErrorCode::NotFound,
+            format!("{what} {:?} not found", echoed(value)),
+        )
     }
 
     pub fn invalid(field: &str, value: &str, why: &str) -> Error {
-        Error::new(ErrorCode::InvalidInput, format!("{field} {value:?}: {why}"))
+        Error::new(
+            ErrorCode::InvalidInput,
+            format!("{field} {:?}: {why}", echoed(value)),
+        )
     }
 
     pub fn internal(message: impl Into<String>) -> Error {
@@ -115,6 +121,21 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Longest value a message repeats in full (characters): a 4,000-character name typed by
+/// mistake is named by its start, not printed back whole.
+pub const MAX_ECHO_CHARS: usize = 80;
+
+/// `value` as a message repeats it: whole up to `MAX_ECHO_CHARS`, else its start, an ellipsis
+/// and its length.
+pub fn echoed(value: &str) -> std::borrow::Cow<'_, str> {
+    let count = value.chars().count();
+    if count <= MAX_ECHO_CHARS {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let start: String = value.chars().take(MAX_ECHO_CHARS - 1).collect();
+    std::borrow::Cow::Owned(format!("{start}… ({count} characters)"))
+}
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Error {

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::clock::{self, Timestamp};
 use crate::domain::{Command, LinkRef, RemitTo};
 use crate::engine::{Context, Engine, MAX_KEY_LEN};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Result, echoed};
 use crate::money;
 
 /// Longest input line accepted (bytes).
@@ -241,7 +241,8 @@ fn for_each_record(
                         f(
                             record_line,
                             Err(format!(
-                                "unknown column {name:?} (columns are the fields of the ops: {})",
+                                "unknown column {:?} (columns are the fields of the ops: {})",
+                                echoed(name),
                                 FIELDS.join(", ")
                             )),
                         )?;
@@ -434,7 +435,7 @@ impl<'a> Fields<'a> {
             None => Ok(None),
             Some(t) => clock::parse(&t)
                 .map(Some)
-                .ok_or_else(|| format!("field {name}: {t:?} is not an RFC 3339 time")),
+                .ok_or_else(|| format!("field {name}: {:?} is not an RFC 3339 time", echoed(&t))),
         }
     }
 
@@ -442,7 +443,7 @@ impl<'a> Fields<'a> {
     fn no_unknown(&self, op: &str) -> std::result::Result<(), String> {
         for k in self.map.keys() {
             if k != "op" && k != "key" && k != "at" && !self.used.contains(&k.as_str()) {
-                return Err(format!("unknown field {k:?} for op {op}"));
+                return Err(format!("unknown field {:?} for op {op}", echoed(k)));
             }
         }
         Ok(())
@@ -565,7 +566,7 @@ pub fn parse_record(line: u64, map: &Map<String, Value>) -> std::result::Result<
             merchant: f.opt_str("merchant")?,
             cutoff: f.opt_time("cutoff")?,
         },
-        other => return Err(format!("unknown op {other:?}")),
+        other => return Err(format!("unknown op {:?}", echoed(other))),
     };
     f.no_unknown(&op)?;
     Ok(Operation {

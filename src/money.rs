@@ -114,7 +114,7 @@ pub enum MoneyError {
 /// Parses the amount grammar without a currency: the syntax check a command line can do before it
 /// knows the store. Returns the exact decimal; scale and sign rules are `Amount::new`'s job.
 pub fn parse_decimal(text: &str) -> Result<Decimal, MoneyError> {
-    let err = || MoneyError::Syntax(text.to_string());
+    let err = || MoneyError::Syntax(crate::error::echoed(text).into_owned());
     if text.is_empty() || text.len() > MAX_AMOUNT_TEXT {
         return Err(err());
     }

@@ -4,7 +4,7 @@
 use clap::Args;
 use payctl_core::clock::{self, Timestamp};
 use payctl_core::domain::{Applied, Command};
-use payctl_core::{Context, Engine, Error, ErrorCode, Failpoints, InitOptions, OpenMode};
+use payctl_core::{Context, Engine, Error, Failpoints, InitOptions, OpenMode};
 use serde_json::{Value, json};
 
 use crate::App;
@@ -24,7 +24,8 @@ pub struct WriteArgs {
 pub fn parse_time(text: &str) -> Result<Timestamp, String> {
     clock::parse(text).ok_or_else(|| {
         format!(
-            "invalid_input: time {text:?} is not RFC 3339 (e.g. 2026-03-02T09:00:00Z) or YYYY-MM-DD"
+            "invalid_input: time {:?} is not RFC 3339 (e.g. 2026-03-02T09:00:00Z) or YYYY-MM-DD",
+            payctl_core::error::echoed(text)
         )
     })
 }
@@ -173,5 +174,5 @@ pub fn print(app: &App, done: &Done, human: String) {
 }
 
 pub fn invalid(field: &str, value: &str, why: &str) -> Failure {
-    Error::new(ErrorCode::InvalidInput, format!("{field} {value:?}: {why}")).into()
+    Error::invalid(field, value, why).into()
 }

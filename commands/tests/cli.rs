@@ -35,6 +35,8 @@ mod identities;
 mod import;
 #[path = "cli/limits.rs"]
 mod limits;
+#[path = "cli/messages.rs"]
+mod messages;
 #[path = "cli/rebuild.rs"]
 mod rebuild;
 #[path = "cli/sample.rs"]

@@ -3,7 +3,7 @@
 use super::{
     Applied, Command, Decision, Env, StateView, require_active, require_member, validate_name,
 };
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Result, echoed};
 use crate::event::Event;
 use crate::ids::Kind;
 use unicode_normalization::UnicodeNormalization;
@@ -22,7 +22,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             if state.email_taken(&email)? {
                 return Err(Error::new(
                     ErrorCode::Duplicate,
-                    format!("email {email:?} is already registered"),
+                    format!("email {:?} is already registered", echoed(&email)),
                 ));
             }
             let member = env.next_id(state, Kind::Member)?;

@@ -132,8 +132,8 @@ pub fn insufficient(env: &Env<'_>, m: &MemberView, available_minor: i64, amount:
         format!(
             "member {} has {} available, needs {}",
             m.id,
-            env.from_minor(available_minor),
-            amount
+            env.shown_minor(available_minor),
+            env.shown(amount)
         ),
     )
 }

@@ -8,7 +8,7 @@ use super::{
     refuse_house, require_active, require_member, validate_bank_account, validate_name,
 };
 use crate::bank::{BankGateway, Simulator};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Result, echoed};
 use crate::event::Event;
 use crate::ids::{Id, Kind};
 use crate::money::FeeRate;
@@ -30,7 +30,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             if state.code_taken(&code)? {
                 return Err(Error::new(
                     ErrorCode::Duplicate,
-                    format!("merchant code {code:?} is already registered"),
+                    format!("merchant code {:?} is already registered", echoed(&code)),
                 ));
             }
             let mut banks = Simulator::new(state, env.settings.house.clone());
@@ -112,7 +112,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                 if state.reference_taken(r)? {
                     return Err(Error::new(
                         ErrorCode::Duplicate,
-                        format!("payment ref {r:?} is already used"),
+                        format!("payment ref {:?} is already used", echoed(r)),
                     ));
                 }
             }
@@ -177,8 +177,10 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                 return Err(Error::new(
                     ErrorCode::InvalidState,
                     format!(
-                        "cannot capture {amount}: payment {} authorized only {authorized}",
-                        p.id
+                        "cannot capture {}: payment {} authorized only {}",
+                        env.shown(amount),
+                        p.id,
+                        env.shown(authorized)
                     ),
                 ));
             }
@@ -240,9 +242,10 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                 return Err(Error::new(
                     ErrorCode::RefundExceedsPayment,
                     format!(
-                        "refund {amount} exceeds what is left of payment {} ({})",
+                        "refund {} exceeds what is left of payment {} ({})",
+                        env.shown(amount),
                         p.id,
-                        env.from_minor(left_minor)
+                        env.shown_minor(left_minor)
                     ),
                 ));
             }
