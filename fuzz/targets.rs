@@ -191,6 +191,7 @@ fn decode(kind: u8, a: u8, b: u8, c: u8) -> Command {
             address: None,
             corporate: b % 2 == 0,
         },
+        2 if b % 4 == 3 => Command::ReactivateMember { member: mem(a) },
         2 => Command::DeactivateMember { member: mem(a) },
         3 | 4 => {
             let (bank, account) = bank(b);

@@ -43,6 +43,9 @@ pub enum Command {
     DeactivateMember {
         member: String,
     },
+    ReactivateMember {
+        member: String,
+    },
     LinkBank {
         member: String,
         bank: String,
@@ -492,7 +495,8 @@ fn decide_in_service(
     match command {
         Command::RegisterMember { .. }
         | Command::UpdateMember { .. }
-        | Command::DeactivateMember { .. } => membership::decide(state, env, command),
+        | Command::DeactivateMember { .. }
+        | Command::ReactivateMember { .. } => membership::decide(state, env, command),
         Command::LinkBank { .. } | Command::UnlinkBank { .. } | Command::SimSet { .. } => {
             banking::decide(state, env, command)
         }

@@ -111,6 +111,10 @@ event_enum! {
     MemberDeactivated {
         member: Id,
     },
+    /// A deactivated member is active again: every rule treats it as never deactivated.
+    MemberReactivated {
+        member: Id,
+    },
     BankAccountLinked {
         link: Id,
         member: Id,
@@ -272,6 +276,7 @@ impl Event {
             Event::MemberRegistered { .. } => "MemberRegistered",
             Event::MemberUpdated { .. } => "MemberUpdated",
             Event::MemberDeactivated { .. } => "MemberDeactivated",
+            Event::MemberReactivated { .. } => "MemberReactivated",
             Event::BankAccountLinked { .. } => "BankAccountLinked",
             Event::BankAccountUnlinked { .. } => "BankAccountUnlinked",
             Event::BankSimConfigured { .. } => "BankSimConfigured",
@@ -312,7 +317,8 @@ impl Event {
             Event::BankSimConfigured { .. } => "banksim".to_string(),
             Event::MemberRegistered { member, .. }
             | Event::MemberUpdated { member, .. }
-            | Event::MemberDeactivated { member } => entity(member),
+            | Event::MemberDeactivated { member }
+            | Event::MemberReactivated { member } => entity(member),
             Event::BankAccountLinked { link, .. } | Event::BankAccountUnlinked { link, .. } => {
                 entity(link)
             }

@@ -483,6 +483,9 @@ pub fn parse_record(line: u64, map: &Map<String, Value>) -> std::result::Result<
             f.opt_str("address")?;
             Command::DeactivateMember { member }
         }
+        "member.reactivate" => Command::ReactivateMember {
+            member: f.str("member")?,
+        },
         "bank.link" => Command::LinkBank {
             member: f.str("member")?,
             bank: f.str("bank")?,

@@ -40,6 +40,7 @@ enum Op {
     RegisterBlankName,
     Update(Mem),
     Deactivate(Mem),
+    Reactivate(Mem),
     Link(Mem, u8),
     Unlink(Mem, u8),
     SimSet(u8, Option<u32>, Option<bool>),
@@ -100,6 +101,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::RegisterBlankName),
         1 => m().prop_map(Op::Update),
         1 => m().prop_map(Op::Deactivate),
+        1 => m().prop_map(Op::Reactivate),
         3 => (m(), 0u8..3).prop_map(|(a, b)| Op::Link(a, b)),
         1 => (m(), 0u8..3).prop_map(|(a, b)| Op::Unlink(a, b)),
         2 => (0u8..6, proptest::option::of(0u32..60_000), proptest::option::of(any::<bool>()))
@@ -168,6 +170,9 @@ fn command(op: &Op) -> Command {
             address: Some("Seoul".into()),
         },
         Op::Deactivate(m) => Command::DeactivateMember {
+            member: mem_ref(&m),
+        },
+        Op::Reactivate(m) => Command::ReactivateMember {
             member: mem_ref(&m),
         },
         Op::Link(m, b) => {
@@ -559,6 +564,14 @@ impl Model {
                 let i = self.member(m)?;
                 self.active(i)?;
                 self.members[i].active = false;
+                applied(format!("mem_{}", i + 1))
+            }
+            Op::Reactivate(m) => {
+                let i = self.member(m)?;
+                if self.members[i].active {
+                    return Err(InvalidState);
+                }
+                self.members[i].active = true;
                 applied(format!("mem_{}", i + 1))
             }
             Op::Link(m, b) => {

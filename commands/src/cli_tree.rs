@@ -18,7 +18,7 @@ pub struct Group {
 }
 
 pub const MEMBER: Group = Group {
-    about: "Members: register, show, list, update, deactivate",
+    about: "Members: register, show, list, update, deactivate, reactivate",
     example: "Example:\n  payctl member register --name 'Kim Minji' --email minji@example.com",
 };
 pub const BANK: Group = Group {

@@ -54,6 +54,14 @@ pub enum MemberCommand {
         #[command(flatten)]
         write: WriteArgs,
     },
+    /// Reactivate a deactivated member: every operation is open to it again.
+    #[command(after_help = "Example:\n  payctl member reactivate junho@example.com")]
+    Reactivate {
+        /// The member: mem_N or its email.
+        member: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +113,10 @@ pub fn run(command: MemberCommand, app: &App) -> CmdResult {
         MemberCommand::Deactivate { member, write } => {
             let done = execute(app, &Command::DeactivateMember { member }, &write)?;
             print(app, &done, format!("Deactivated member {}", done.id()));
+        }
+        MemberCommand::Reactivate { member, write } => {
+            let done = execute(app, &Command::ReactivateMember { member }, &write)?;
+            print(app, &done, format!("Reactivated member {}", done.id()));
         }
         MemberCommand::Show { member } => {
             let engine = open_snapshot(app)?;

@@ -37,6 +37,8 @@ mod import;
 mod limits;
 #[path = "cli/messages.rs"]
 mod messages;
+#[path = "cli/reactivate.rs"]
+mod reactivate;
 #[path = "cli/rebuild.rs"]
 mod rebuild;
 #[path = "cli/sample.rs"]

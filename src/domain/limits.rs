@@ -101,6 +101,7 @@ impl Totals {
             | Event::MemberRegistered { .. }
             | Event::MemberUpdated { .. }
             | Event::MemberDeactivated { .. }
+            | Event::MemberReactivated { .. }
             | Event::BankAccountLinked { .. }
             | Event::BankAccountUnlinked { .. }
             | Event::BankSimConfigured { .. }

@@ -1,4 +1,4 @@
-//! Membership: register, update, deactivate.
+//! Membership: register, update, deactivate, reactivate.
 
 use super::{
     Applied, Command, Decision, Env, StateView, require_active, require_member, validate_name,
@@ -69,6 +69,22 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             require_active(&m)?;
             Ok(Decision::applied(
                 vec![Event::MemberDeactivated { member: m.id }],
+                Applied::id(m.id),
+            ))
+        }
+        Command::ReactivateMember { member } => {
+            let m = require_member(state, "member", member)?;
+            if m.active {
+                return Err(Error::new(
+                    ErrorCode::InvalidState,
+                    format!(
+                        "member {} is active: only a deactivated member can be reactivated",
+                        m.id
+                    ),
+                ));
+            }
+            Ok(Decision::applied(
+                vec![Event::MemberReactivated { member: m.id }],
                 Applied::id(m.id),
             ))
         }

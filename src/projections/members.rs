@@ -74,6 +74,12 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
                 .execute([member.n])?;
             one_row(n, "member", cx.env)?;
         }
+        Event::MemberReactivated { member } => {
+            let n = conn
+                .prepare_cached("UPDATE members SET status = 'active' WHERE id = ?1")?
+                .execute([member.n])?;
+            one_row(n, "member", cx.env)?;
+        }
         Event::BankAccountLinked {
             link,
             member,

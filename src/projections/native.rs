@@ -268,11 +268,11 @@ impl NativeFold {
                     m.address = Some(address.clone());
                 }
             }
-            Event::MemberDeactivated { member } => {
+            Event::MemberDeactivated { member } | Event::MemberReactivated { member } => {
                 self.members
                     .get_mut(&member.n)
                     .ok_or_else(|| corrupt(env, "member"))?
-                    .active = false;
+                    .active = matches!(event, Event::MemberReactivated { .. });
             }
             Event::BankAccountLinked {
                 link,
