@@ -3,6 +3,7 @@
 //! Every read goes through the core's paged queries; every action through `Engine::execute`.
 
 pub mod app;
+pub mod columns;
 pub mod form;
 pub mod keys;
 pub mod term;

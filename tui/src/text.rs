@@ -2,6 +2,7 @@
 
 use payctl_core::money::Currency;
 use rust_decimal::Decimal;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Control characters (ESC, BEL, CR, …) become visible escapes: a member named with terminal
 /// escape codes cannot change the screen.
@@ -51,14 +52,63 @@ pub fn money(value: Decimal, currency: Currency) -> String {
     format!("{} {currency}", amount(value, currency))
 }
 
-/// At most `width` characters, with an ellipsis when cut.
+/// Columns `text` takes on a terminal (wide Korean characters count 2), as ratatui measures it.
+pub fn width_of(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// At most `width` terminal columns, with an ellipsis when cut.
 pub fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
+    if width_of(text) <= width {
         return text.to_string();
     }
-    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
-    s.push('…');
-    s
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// `text` in lines of at most `width` terminal columns, broken at spaces where it can be (a word
+/// longer than a line is broken where the line ends).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = width_of(word);
+        if used > 0 && used + 1 + w <= width {
+            line.push(' ');
+            line.push_str(word);
+            used += 1 + w;
+            continue;
+        }
+        if used > 0 {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        for c in word.chars() {
+            let cw = UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + cw > width && used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
+        }
+    }
+    lines.push(line);
+    lines
 }
 
 #[cfg(test)]
@@ -78,5 +128,28 @@ mod tests {
             "-4,700,000"
         );
         assert_eq!(money(Decimal::new(1250, 2), Currency::Usd), "12.50 USD");
+    }
+
+    #[test]
+    fn fit_cuts_by_display_width_with_an_ellipsis() {
+        assert_eq!(fit("Kim Minji", 9), "Kim Minji");
+        assert_eq!(fit("Kim Minji", 6), "Kim M…");
+        // Each Hangul syllable takes two columns: a cut never leaves half of one.
+        assert_eq!(fit("한빛커피", 8), "한빛커피");
+        assert_eq!(fit("한빛커피", 7), "한빛커…");
+        assert_eq!(fit("한빛커피", 6), "한빛…");
+        assert_eq!(width_of(&fit("한빛커피", 6)), 5);
+        assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_within_words_too_long_for_a_line() {
+        assert_eq!(
+            wrap("Refused (insufficient_funds): has 7,000 KRW", 22),
+            vec!["Refused", "(insufficient_funds):", "has 7,000 KRW"]
+        );
+        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap("", 10), vec![""]);
+        assert!(wrap("한빛커피 강남점", 5).iter().all(|l| width_of(l) <= 5));
     }
 }
