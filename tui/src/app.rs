@@ -118,7 +118,7 @@ pub enum Msg {
 }
 
 /// Statuses the payment filter cycles through.
-const PAYMENT_FILTERS: [Option<&str>; 6] = [
+pub const PAYMENT_FILTERS: [Option<&str>; 6] = [
     None,
     Some("authorized"),
     Some("captured"),

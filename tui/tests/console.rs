@@ -9,6 +9,9 @@ use payctl_tui::{App, Msg, Screen, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+#[path = "console/large.rs"]
+mod large;
+
 struct Quiet;
 impl ImportObserver for Quiet {}
 
@@ -43,7 +46,11 @@ fn app(dir: &tempfile::TempDir) -> App {
 }
 
 fn draw(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(110, 30)).expect("terminal");
+    draw_at(app, 110, 30)
+}
+
+fn draw_at(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal.draw(|f| view::render(app, f)).expect("draw");
     format!("{}", terminal.backend())
 }

@@ -1,0 +1,158 @@
+//! The dashboard: platform totals, what merchants are owed, payments per day, and the latest
+//! events filling the rest of the screen. Panels are as wide as their figures need.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline, Table, Wrap};
+
+use super::lists::{EVENTS, event_cells};
+use super::{ACCENT, block, header_style};
+use crate::app::App;
+use crate::columns::{self, Column};
+use crate::text::{amount, clean, money, width_of};
+
+/// Narrower than this, the charts give their room to the figures.
+const CHART_MIN: usize = 20;
+
+const PLATFORM: [Column; 2] = [Column::label("", 1), Column::number("", 0)];
+
+const UNSETTLED: [Column; 3] = [
+    Column::label("MERCHANT", 0),
+    Column::text("CODE", 4, 2),
+    Column::number("UNSETTLED", 1),
+];
+
+pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let d = &app.dashboard;
+    let c = app.currency;
+    let rows = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Length(12), Constraint::Min(4)])
+        .split(area);
+    let platform: Vec<Vec<String>> = [
+        (
+            "Members",
+            format!("{} ({} active)", d.members, d.active_members),
+        ),
+        ("Merchants", d.merchants.to_string()),
+        ("Wallet float", amount(d.float, c)),
+        ("House bank", amount(d.house, c)),
+        ("Fees earned", amount(d.fees, c)),
+        ("Events", d.events.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| vec![k.to_string(), v])
+    .collect();
+    let unsettled: Vec<Vec<String>> = d
+        .unsettled
+        .iter()
+        .map(|(id, code, v)| vec![id.clone(), clean(code), amount(*v, c)])
+        .collect();
+    // Each panel at least its share of the row, more when its figures need it; the charts take
+    // what is left, or give it up when too narrow.
+    let width = usize::from(rows[0].width);
+    let platform_w = (width * 34 / 100)
+        .max(columns::natural_width(&PLATFORM, &platform) + 2)
+        .min(width);
+    let wanted = (width * 33 / 100).max(columns::natural_width(&UNSETTLED, &unsettled) + 2);
+    let (unsettled_w, chart_w) = if platform_w + wanted + CHART_MIN <= width {
+        (wanted, width - platform_w - wanted)
+    } else {
+        (width - platform_w, 0)
+    };
+    let len = |w: usize| Constraint::Length(u16::try_from(w).unwrap_or(u16::MAX));
+    let top = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints([len(platform_w), len(unsettled_w), len(chart_w)])
+        .split(rows[0]);
+
+    let plan = columns::plan(&PLATFORM, &platform, platform_w.saturating_sub(2));
+    let mut lines: Vec<Line> = platform.iter().map(|r| Line::from(plan.line(r))).collect();
+    if app.is_empty_store() {
+        lines.push(Line::from(Span::styled(
+            "Empty: press d for demo data",
+            Style::default().fg(Color::Yellow),
+        )));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(&format!("Platform · {c}"), top[0].width)),
+        top[0],
+    );
+
+    let plan = columns::plan(&UNSETTLED, &unsettled, unsettled_w.saturating_sub(2));
+    let table_rows: Vec<_> = unsettled.iter().map(|r| plan.row(r)).collect();
+    frame.render_widget(
+        Table::new(table_rows, plan.constraints())
+            .header(plan.header(header_style()))
+            .block(block("Unsettled", top[1].width)),
+        top[1],
+    );
+    if chart_w > 0 {
+        charts(app, frame, top[2]);
+    }
+
+    let events: Vec<Vec<String>> = app.recent_events.iter().map(event_cells).collect();
+    let plan = columns::plan(
+        &EVENTS,
+        &events,
+        usize::from(rows[1].width.saturating_sub(2)),
+    );
+    let table_rows: Vec<_> = events.iter().map(|r| plan.row(r)).collect();
+    frame.render_widget(
+        Table::new(table_rows, plan.constraints())
+            .header(plan.header(header_style()))
+            .block(block("Latest events (live)", rows[1].width)),
+        rows[1],
+    );
+}
+
+/// Payments per day as bars, volume per day as a sparkline.
+fn charts(app: &App, frame: &mut Frame, area: Rect) {
+    let d = &app.dashboard;
+    let bars: Vec<Bar> = d
+        .daily
+        .iter()
+        .map(|(day, count, _)| {
+            Bar::default()
+                .value(u64::try_from(*count).unwrap_or(0))
+                .label(Line::from(day.get(8..10).unwrap_or(day).to_string()))
+        })
+        .collect();
+    let chart = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Min(4), Constraint::Length(3)])
+        .split(area);
+    frame.render_widget(
+        BarChart::default()
+            .block(block("Payments per day", chart[0].width))
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(3)
+            .bar_gap(1)
+            .bar_style(Style::default().fg(ACCENT)),
+        chart[0],
+    );
+    // Volume per day, same days; the title carries the latest day's figure when it fits whole.
+    let volumes: Vec<u64> = d
+        .daily
+        .iter()
+        .map(|(_, _, v)| u64::try_from(v.trunc().mantissa()).unwrap_or(0))
+        .collect();
+    let mut title = "Volume".to_string();
+    if let Some((_, _, v)) = d.daily.last() {
+        let full = format!("Volume · last day {}", money(*v, app.currency));
+        if width_of(&full) + 4 <= usize::from(chart[1].width) {
+            title = full;
+        }
+    }
+    frame.render_widget(
+        Sparkline::default()
+            .block(block(&title, chart[1].width))
+            .data(&volumes)
+            .style(Style::default().fg(Color::Green)),
+        chart[1],
+    );
+}
