@@ -295,3 +295,23 @@ fn every_screen_draws_at_any_terminal_size_without_panicking() {
         keys(&mut app, &[Input::Esc]);
     }
 }
+
+#[test]
+fn settlements_show_refunds_and_deficit_and_merchants_their_carried_deficit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    // The sample refunds 5,500 of pay_2 after stl_1 settled it: mer_1 carries that deficit.
+    keys(&mut app, &[Input::Char('3')]);
+    assert_eq!(app.merchants.rows[0].deficit.to_string(), "5500");
+    let screen = draw_at(&app, 80, 24);
+    assert!(
+        screen.contains("DEFICIT") && screen.contains("5,500"),
+        "{screen}"
+    );
+    // stl_1 settled pay_1 net of its 1,500 refund.
+    keys(&mut app, &[Input::Char('5')]);
+    let screen = draw_at(&app, 80, 24);
+    for needle in ["REFUNDS", "DEFICIT", "1,500"] {
+        assert!(screen.contains(needle), "{needle:?} missing:\n{screen}");
+    }
+}

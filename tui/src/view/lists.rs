@@ -107,12 +107,13 @@ pub(super) fn members(app: &App, frame: &mut Frame, area: Rect) {
     list_screen(app, frame, area, view);
 }
 
-const MERCHANTS: [Column; 6] = [
+const MERCHANTS: [Column; 7] = [
     Column::label("ID", 0),
     Column::text("CODE", 6, 2),
     Column::text("NAME", 6, 6),
     Column::label("FEE", 5),
     Column::number("UNSETTLED", 1),
+    Column::number("DEFICIT", 3),
     Column::label("LAST STL", 4),
 ];
 
@@ -129,6 +130,7 @@ pub(super) fn merchants(app: &App, frame: &mut Frame, area: Rect) {
                 clean(&m.name),
                 format!("{}%", m.fee_rate),
                 amount(m.unsettled, c),
+                amount(m.deficit, c),
                 m.last_settlement.clone().unwrap_or_else(|| "-".into()),
             ]
         })
@@ -190,12 +192,14 @@ pub(super) fn payments(app: &App, frame: &mut Frame, area: Rect) {
     list_screen(app, frame, area, view);
 }
 
-const SETTLEMENTS: [Column; 7] = [
+const SETTLEMENTS: [Column; 9] = [
     Column::label("ID", 0),
     Column::label("MERCHANT", 2),
     Column::label("STATUS", 4),
     Column::number("GROSS", 3),
+    Column::number("REFUNDS", 6),
     Column::number("FEE", 5),
+    Column::number("DEFICIT", 7),
     Column::number("PAYOUT", 1),
     Column::label("CUTOFF", 8),
 ];
@@ -212,7 +216,9 @@ pub(super) fn settlements(app: &App, frame: &mut Frame, area: Rect) {
                 s.merchant.clone(),
                 s.status.clone(),
                 amount(s.gross, c),
+                amount(s.refunds, c),
                 amount(s.fee, c),
+                amount(s.deficit, c),
                 amount(s.payout, c),
                 s.cutoff.get(..10).unwrap_or(&s.cutoff).to_string(),
             ]

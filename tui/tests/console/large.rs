@@ -213,8 +213,9 @@ fn every_figure_of_the_first_rows_appears_whole_at_80_and_160_columns() {
         keys(&mut app, &[Input::Char('3')]);
         let screen = draw_at(&app, width, 24);
         for m in &app.merchants.rows {
-            let v = amount(m.unsettled, c);
-            assert!(screen.contains(&v), "{v}\n{screen}");
+            for v in [m.unsettled, m.deficit] {
+                assert!(screen.contains(&amount(v, c)), "{}\n{screen}", amount(v, c));
+            }
         }
         keys(&mut app, &[Input::Char('4')]);
         let screen = draw_at(&app, width, 24);
@@ -257,7 +258,7 @@ fn the_widest_figures_a_store_can_hold_are_drawn_whole_at_80_columns() {
         }
         keys(&mut app, &[Input::Char('3')]);
         app.merchants.rows[0].unsettled = max;
-        app.merchants.rows[1].unsettled = max;
+        app.merchants.rows[1].deficit = max;
         let screen = draw_at(&app, 80, 24);
         assert_eq!(
             screen.matches(&amount(max, currency)).count(),
