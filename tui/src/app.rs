@@ -299,13 +299,20 @@ impl App {
     }
 
     fn load_settlements(&mut self, offset: i64) -> Result<()> {
-        self.settlements.rows = self.engine.settlements(
-            None,
-            Page {
-                limit: PAGE,
-                offset,
-            },
-        )?;
+        // The filter text names a merchant (id or code).
+        let merchant = self.filter().map(str::to_string);
+        let page = Page {
+            limit: PAGE,
+            offset,
+        };
+        self.settlements.rows = match self.engine.settlements(merchant.as_deref(), page) {
+            Ok(rows) => rows,
+            Err(e) if e.code == payctl_core::ErrorCode::NotFound => {
+                self.set_error(&format!("filter: {}", e.message));
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        };
         self.settlements.offset = offset;
         self.settlements.clamp();
         Ok(())
@@ -511,7 +518,8 @@ impl App {
                 let i = (c as usize) - ('1' as usize);
                 self.goto(Screen::ALL[i])?;
             }
-            Input::Char('/') if self.screen != Screen::Dashboard => {
+            // Merchants are few and not searchable: a filter there would filter nothing.
+            Input::Char('/') if !matches!(self.screen, Screen::Dashboard | Screen::Merchants) => {
                 self.search_input = Some(self.filters[self.screen.index()].clone());
             }
             Input::Up | Input::Char('k') => self.move_by(-1)?,

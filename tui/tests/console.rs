@@ -297,6 +297,60 @@ fn every_screen_draws_at_any_terminal_size_without_panicking() {
 }
 
 #[test]
+fn empty_lists_say_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine =
+        Engine::open(&dir.path().join("empty.db"), OpenMode::CreateIfMissing).expect("open");
+    let mut app = App::new(engine, "test", Box::new(Utc::now)).expect("app");
+    assert!(draw_at(&app, 80, 24).contains("nothing unsettled"));
+    for (key, says) in [
+        ('2', "no members yet (n: register one)"),
+        ('3', "no merchants yet (n: register one)"),
+        ('4', "no payments yet"),
+        ('5', "no settlements yet (s: settle every merchant)"),
+    ] {
+        keys(&mut app, &[Input::Char(key)]);
+        let screen = draw_at(&app, 80, 24);
+        assert!(screen.contains(says), "{says:?} missing:\n{screen}");
+    }
+}
+
+#[test]
+fn a_search_or_filter_that_matches_nothing_says_no_matches() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    keys(&mut app, &[Input::Char('2'), Input::Char('/')]);
+    typed(&mut app, "nobody-by-this-name");
+    keys(&mut app, &[Input::Enter]);
+    assert!(app.members.rows.is_empty());
+    let screen = draw_at(&app, 80, 24);
+    assert!(screen.contains("no matches"), "{screen}");
+    // The sample holds no authorized payment: that status filter matches nothing.
+    keys(&mut app, &[Input::Char('4'), Input::Char('f')]);
+    assert!(app.payments.rows.is_empty());
+    assert!(draw_at(&app, 80, 24).contains("no matches"));
+    // Settlements filter by merchant (id or code).
+    keys(&mut app, &[Input::Char('5'), Input::Char('/')]);
+    typed(&mut app, "HANBIT-GN");
+    keys(&mut app, &[Input::Enter]);
+    assert_eq!(app.settlements.rows.len(), 1);
+    keys(&mut app, &[Input::Char('/')]);
+    typed(&mut app, "X");
+    keys(&mut app, &[Input::Enter]);
+    assert!(app.settlements.rows.is_empty());
+    assert!(draw_at(&app, 80, 24).contains("no matches"));
+    keys(&mut app, &[Input::Esc]);
+    // A member with nothing linked, no history and no payment: each part of its pane says so.
+    keys(
+        &mut app,
+        &[Input::Char('2'), Input::Esc, Input::End, Input::Enter],
+    );
+    let screen = draw_at(&app, 110, 30);
+    assert!(screen.contains("Member mem_3"), "{screen}");
+    assert_eq!(screen.matches("  none").count(), 3, "{screen}");
+}
+
+#[test]
 fn settlements_show_refunds_and_deficit_and_merchants_their_carried_deficit() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut app = app(&dir);

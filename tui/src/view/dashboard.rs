@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline, Table, Wrap};
 
 use super::lists::{EVENTS, event_cells};
-use super::{ACCENT, block, header_style};
+use super::{ACCENT, block, dim, header_style};
 use crate::app::App;
 use crate::columns::{self, Column};
-use crate::text::{amount, clean, money, width_of};
+use crate::text::{amount, clean, fit, money, width_of};
 
 /// Narrower than this, the charts give their room to the figures.
 const CHART_MIN: usize = 20;
@@ -91,6 +91,9 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             .block(block("Unsettled", top[1].width)),
         top[1],
     );
+    if unsettled.is_empty() {
+        empty_note(frame, top[1], "nothing unsettled");
+    }
     if chart_w > 0 {
         charts(app, frame, top[2]);
     }
@@ -108,6 +111,23 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             .block(block("Latest events (live)", rows[1].width)),
         rows[1],
     );
+    if events.is_empty() {
+        empty_note(frame, rows[1], "no events yet");
+    }
+}
+
+/// A dim note on the first row under a table's header.
+fn empty_note(frame: &mut Frame, area: Rect, note: &str) {
+    if area.height > 3 {
+        let line = Rect {
+            x: area.x + 1,
+            y: area.y + 2,
+            width: area.width.saturating_sub(2),
+            height: 1,
+        };
+        let text = fit(note, usize::from(line.width));
+        frame.render_widget(Paragraph::new(Span::styled(text, dim())), line);
+    }
 }
 
 /// Payments per day as bars, volume per day as a sparkline.

@@ -30,11 +30,11 @@ fn heading(text: &str) -> Line<'static> {
 }
 
 /// A small table inside the pane: a header line and one line per row (at most `most`), in
-/// `width` columns; one with no room says "…".
+/// `width` columns; an empty table says "none", one with no room "…".
 fn table(columns: &[Column], rows: &[Vec<String>], width: u16, most: usize) -> Vec<Line<'static>> {
     let indent = " ".repeat(INDENT);
     if rows.is_empty() {
-        return Vec::new();
+        return vec![Line::from(Span::styled(format!("{indent}none"), dim()))];
     }
     if most == 0 {
         return vec![Line::from(Span::styled(format!("{indent}…"), dim()))];
@@ -116,6 +116,9 @@ pub(super) fn render(app: &App, detail: &Detail, frame: &mut Frame, area: Rect) 
                 Line::from(""),
                 heading("Linked accounts"),
             ];
+            if d.links.is_empty() {
+                l.push(Line::from(Span::styled("  none", dim())));
+            }
             for k in &d.links {
                 l.push(Line::from(format!(
                     "  {} {} {}{}",

@@ -4,9 +4,10 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::widgets::{Table, TableState};
+use ratatui::text::Span;
+use ratatui::widgets::{Paragraph, Table, TableState};
 
-use super::{block, detail, header_style};
+use super::{block, detail, dim, header_style};
 use crate::app::{App, PAYMENT_FILTERS, Screen};
 use crate::columns::{self, Column};
 use crate::text::{amount, clean};
@@ -49,6 +50,17 @@ struct ListView<'a> {
     columns: &'a [Column],
     rows: Vec<Vec<String>>,
     selected: usize,
+    /// What an empty list says.
+    empty: String,
+}
+
+/// What an empty list says: "no matches" under a filter, else that there is nothing yet.
+fn empty(app: &App, filtered: bool, nothing_yet: &str) -> String {
+    if filtered || !filter(app).is_empty() {
+        "no matches (Esc clears the filter)".to_string()
+    } else {
+        nothing_yet.to_string()
+    }
 }
 
 /// A list screen: the table (selection highlighted) and, when open, the detail pane beside it.
@@ -66,6 +78,16 @@ fn list_screen(app: &App, frame: &mut Frame, area: Rect, view: ListView<'_>) {
         .block(block(&view.title, list.width));
     let mut state = TableState::default().with_selected(Some(view.selected));
     frame.render_stateful_widget(table, list, &mut state);
+    if view.rows.is_empty() && list.height > 3 {
+        let line = Rect {
+            x: list.x + 1,
+            y: list.y + 2,
+            width: list.width.saturating_sub(2),
+            height: 1,
+        };
+        let text = crate::text::fit(&view.empty, usize::from(line.width));
+        frame.render_widget(Paragraph::new(Span::styled(text, dim())), line);
+    }
     if let (Some(area), Some(d)) = (detail, &app.detail) {
         detail::render(app, d, frame, area);
     }
@@ -103,6 +125,7 @@ pub(super) fn members(app: &App, frame: &mut Frame, area: Rect) {
         columns: &MEMBERS,
         rows,
         selected,
+        empty: empty(app, false, "no members yet (n: register one)"),
     };
     list_screen(app, frame, area, view);
 }
@@ -141,6 +164,7 @@ pub(super) fn merchants(app: &App, frame: &mut Frame, area: Rect) {
         columns: &MERCHANTS,
         rows,
         selected,
+        empty: empty(app, false, "no merchants yet (n: register one)"),
     };
     list_screen(app, frame, area, view);
 }
@@ -188,6 +212,7 @@ pub(super) fn payments(app: &App, frame: &mut Frame, area: Rect) {
         columns: &PAYMENTS,
         rows,
         selected,
+        empty: empty(app, app.payment_status != 0, "no payments yet"),
     };
     list_screen(app, frame, area, view);
 }
@@ -230,6 +255,7 @@ pub(super) fn settlements(app: &App, frame: &mut Frame, area: Rect) {
         columns: &SETTLEMENTS,
         rows,
         selected,
+        empty: empty(app, false, "no settlements yet (s: settle every merchant)"),
     };
     list_screen(app, frame, area, view);
 }
@@ -267,6 +293,7 @@ pub(super) fn events(app: &App, frame: &mut Frame, area: Rect) {
         columns: &EVENTS,
         rows,
         selected,
+        empty: empty(app, false, "no events yet"),
     };
     list_screen(app, frame, area, view);
 }
