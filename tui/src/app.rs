@@ -18,6 +18,8 @@ use crate::keys::Input;
 pub const PAGE: i64 = 200;
 /// Events kept on screen at most (older ones are paged in again on demand).
 const MAX_EVENTS: usize = 2_000;
+/// Terminal rows assumed until the loop reports the real size.
+const DEFAULT_HEIGHT: u16 = 50;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -115,6 +117,8 @@ pub enum Msg {
     Key(Input),
     /// Time passed: poll for other processes' writes.
     Tick,
+    /// The terminal's size (columns, rows): at start and whenever it changes.
+    Resize(u16, u16),
 }
 
 /// Statuses the payment filter cycles through.
@@ -151,6 +155,8 @@ pub struct App {
     pub form: Option<Form>,
     pub status: Option<Status>,
     pub quit: bool,
+    /// Terminal rows, once known: how many latest events the dashboard loads.
+    pub height: Option<u16>,
     data_version: i64,
     /// The `data_version` the dashboard was loaded at (None: load it on the next refresh).
     dashboard_of: Option<i64>,
@@ -185,6 +191,7 @@ impl App {
             form: None,
             status: None,
             quit: false,
+            height: None,
             data_version,
             dashboard_of: None,
             actions_run: 0,
@@ -210,9 +217,12 @@ impl App {
             // `data_version`; this console's own writes clear `dashboard_of`).
             Screen::Dashboard if self.dashboard_of != Some(self.data_version) => {
                 self.dashboard = self.engine.dashboard(14)?;
-                self.recent_events = self
-                    .engine
-                    .events_newest(&EventQuery::default(), None, 12)?;
+                // As many as the screen has rows: the panel shows fewer, never an empty row.
+                self.recent_events = self.engine.events_newest(
+                    &EventQuery::default(),
+                    None,
+                    self.recent_wanted(),
+                )?;
                 self.dashboard_of = Some(self.data_version);
             }
             Screen::Dashboard => {}
@@ -227,6 +237,10 @@ impl App {
             self.open_detail()?;
         }
         Ok(())
+    }
+
+    fn recent_wanted(&self) -> i64 {
+        i64::from(self.height.unwrap_or(DEFAULT_HEIGHT)).clamp(1, PAGE)
     }
 
     fn filter(&self) -> Option<&str> {
@@ -446,10 +460,24 @@ impl App {
         let result = match msg {
             Msg::Tick => self.poll(),
             Msg::Key(input) => self.key(input),
+            Msg::Resize(_, rows) => self.resize(rows),
         };
         if let Err(e) = result {
             self.set_error(&format!("{}: {}", e.code, e.message));
         }
+    }
+
+    /// A taller screen than the latest events were loaded for loads them again.
+    fn resize(&mut self, rows: u16) -> Result<()> {
+        let before = self.recent_wanted();
+        self.height = Some(rows);
+        if self.recent_wanted() > before {
+            self.dashboard_of = None;
+            if self.screen == Screen::Dashboard {
+                self.refresh()?;
+            }
+        }
+        Ok(())
     }
 
     /// Another process wrote? Then reload what is on screen.

@@ -50,6 +50,8 @@ pub fn run(db: &Path, actor: &str) -> Result<(), Box<dyn std::error::Error>> {
     let mut terminal: Terminal<CrosstermBackend<Stdout>> =
         Terminal::new(CrosstermBackend::new(stdout()))?;
     terminal.clear()?;
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
     let mut last_poll = Instant::now();
     while !app.quit {
         terminal.draw(|f| render(&app, f))?;
@@ -61,7 +63,7 @@ pub fn run(db: &Path, actor: &str) -> Result<(), Box<dyn std::error::Error>> {
                         app.update(Msg::Key(input));
                     }
                 }
-                Event::Resize(_, _) => {} // the next draw uses the new size
+                Event::Resize(width, height) => app.update(Msg::Resize(width, height)),
                 _ => {}
             }
         }

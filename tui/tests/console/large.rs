@@ -5,9 +5,9 @@
 use chrono::{Duration, TimeZone, Utc};
 use payctl_core::money::Currency;
 use payctl_core::{Context, Engine, InitOptions, OpenMode};
-use payctl_tui::App;
 use payctl_tui::keys::Input;
 use payctl_tui::text::amount;
+use payctl_tui::{App, Msg};
 use rust_decimal::Decimal;
 
 use super::{Quiet, draw_at, keys};
@@ -233,6 +233,34 @@ fn every_figure_of_the_first_rows_appears_whole_at_80_and_160_columns() {
     }
     // The figures really are that large.
     assert_eq!(amount(app.dashboard.unsettled[0].2, c).len(), 23);
+}
+
+/// The dashboard's "Latest events" shows as many events as its panel has rows, at any height.
+#[test]
+fn latest_events_fill_the_dashboard_panel() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = large_app(&dir, Currency::Krw);
+    for height in [24, 40, 70] {
+        app.update(Msg::Resize(120, height));
+        let screen = draw_at(&app, 120, height);
+        let lines: Vec<&str> = screen.lines().collect();
+        let top = lines
+            .iter()
+            .position(|l| l.contains("Latest events"))
+            .expect("panel");
+        // Header, then one event per row down to the panel's bottom border.
+        let rows = &lines[top + 2..lines.len() - 2];
+        assert!(!rows.is_empty());
+        for row in rows {
+            assert!(
+                row.trim_matches(|c| c == '"' || c == '│' || c == ' ')
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit()),
+                "an empty row in the panel at height {height}:\n{screen}"
+            );
+        }
+    }
 }
 
 /// The widest figures a store can hold (balances and sums are i64 minor units, so at most
