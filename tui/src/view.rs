@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs, Wrap};
 
 use crate::app::{App, Screen};
 use crate::keys;
-use crate::text::{clean, fit};
+use crate::text::{clean, fit, width_of, wrap};
 
 const ACCENT: Color = Color::Cyan;
 
@@ -39,12 +39,13 @@ fn block(title: &str, width: u16) -> Block<'static> {
 
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
+    let status = status_lines(app, area);
     let chunks = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
             Constraint::Length(1),
             Constraint::Min(3),
-            Constraint::Length(1),
+            Constraint::Length(u16::try_from(status.len()).unwrap_or(1)),
         ])
         .split(area);
     render_tabs(app, frame, chunks[0]);
@@ -56,7 +57,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Settlements => lists::settlements(app, frame, chunks[1]),
         Screen::Events => lists::events(app, frame, chunks[1]),
     }
-    status_line(app, frame, chunks[2]);
+    frame.render_widget(Paragraph::new(status), chunks[2]);
     if app.help {
         help(app, frame, area);
     }
@@ -82,28 +83,60 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(tabs, area);
 }
 
-fn status_line(app: &App, frame: &mut Frame, area: Rect) {
-    let line = if let Some(input) = &app.search_input {
-        Line::from(vec![
-            Span::styled("/", Style::default().fg(ACCENT)),
-            Span::raw(clean(input)),
-            Span::styled("█", Style::default().fg(ACCENT)),
-            Span::raw("   Enter: apply  Esc: cancel"),
-        ])
-    } else if let Some(s) = &app.status {
-        let style = if s.error {
-            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
-        } else {
-            Style::default().fg(Color::Green)
-        };
-        Line::from(Span::styled(clean(&s.text), style))
-    } else {
-        Line::from(Span::styled(
-            format!("payctl · {} · ? help · q quit", app.currency),
+/// The status line: one line, or as many as a long message needs wrapped (at most a third of
+/// the screen; past that the last line ends with an ellipsis).
+fn status_lines(app: &App, area: Rect) -> Vec<Line<'static>> {
+    let width = usize::from(area.width);
+    if let Some(input) = &app.search_input {
+        return vec![search_line(&clean(input), width)];
+    }
+    let Some(s) = &app.status else {
+        return vec![Line::from(Span::styled(
+            fit(
+                &format!("payctl · {} · ? help · q quit", app.currency),
+                width,
+            ),
             dim(),
-        ))
+        ))];
     };
-    frame.render_widget(Paragraph::new(line), area);
+    let style = if s.error {
+        Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+    } else {
+        Style::default().fg(Color::Green)
+    };
+    let most = usize::from(area.height / 3).max(1);
+    let mut lines = wrap(&clean(&s.text), width);
+    if lines.len() > most {
+        lines.truncate(most);
+        if let Some(last) = lines.last_mut() {
+            *last = fit(&format!("{last} …"), width);
+        }
+    }
+    lines
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, style)))
+        .collect()
+}
+
+/// The search being typed, its end always in view (the start gives way to an ellipsis).
+fn search_line(input: &str, width: usize) -> Line<'static> {
+    const HINT: &str = "   Enter: apply  Esc: cancel";
+    let room = width.saturating_sub(2);
+    let shown = if width_of(input) <= room {
+        input.to_string()
+    } else {
+        let tail: String = input.chars().rev().collect();
+        fit(&tail, room).chars().rev().collect()
+    };
+    let mut spans = vec![
+        Span::styled("/", Style::default().fg(ACCENT)),
+        Span::raw(shown.clone()),
+        Span::styled("█", Style::default().fg(ACCENT)),
+    ];
+    if 2 + width_of(&shown) + width_of(HINT) <= width {
+        spans.push(Span::raw(HINT));
+    }
+    Line::from(spans)
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {

@@ -351,6 +351,33 @@ fn a_search_or_filter_that_matches_nothing_says_no_matches() {
 }
 
 #[test]
+fn a_long_refusal_wraps_in_the_status_line_instead_of_being_cut() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    // mem_3 has no money and no linked account to recharge from.
+    keys(
+        &mut app,
+        &[Input::Char('2'), Input::Down, Input::Down, Input::Char('p')],
+    );
+    typed(&mut app, "HANBIT-GN");
+    keys(&mut app, &[Input::Tab]);
+    typed(&mut app, "999,999,999,999,999");
+    keys(&mut app, &[Input::Enter, Input::Char('y')]);
+    let status = app.status.clone().expect("status");
+    assert!(status.error && status.text.len() > 80, "{status:?}");
+    // Everything under the screen's bottom border is the status line, grown to hold it all.
+    let screen = draw_at(&app, 80, 24);
+    let lines: Vec<&str> = screen.lines().collect();
+    let border = lines.iter().rposition(|l| l.contains('└')).expect("border");
+    assert!(lines.len() - border - 1 > 1, "{screen}");
+    let shown: Vec<&str> = lines[border + 1..]
+        .iter()
+        .map(|l| l.trim_matches('"').trim_end())
+        .collect();
+    assert_eq!(shown.join(" "), status.text, "{screen}");
+}
+
+#[test]
 fn settlements_show_refunds_and_deficit_and_merchants_their_carried_deficit() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut app = app(&dir);
