@@ -215,7 +215,13 @@ fn form(app: &App, frame: &mut Frame, area: Rect) {
             dim(),
         ))),
     }
-    let rect = centered(area, 72, lines.len() as u16 + 2);
+    // As tall as the lines once wrapped: the confirmation prompt must never fall off the bottom.
+    let inner = usize::from(72.min(area.width).saturating_sub(2));
+    let height: usize = lines
+        .iter()
+        .map(|l| wrap(&l.to_string(), inner).len())
+        .sum();
+    let rect = centered(area, 72, u16::try_from(height + 2).unwrap_or(u16::MAX));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)

@@ -378,6 +378,24 @@ fn a_long_refusal_wraps_in_the_status_line_instead_of_being_cut() {
 }
 
 #[test]
+fn a_long_confirmation_keeps_its_prompt_in_view_at_80_columns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app(&dir);
+    keys(&mut app, &[Input::Char('2'), Input::Char('c')]);
+    typed(&mut app, "999,999,999,999,999");
+    keys(&mut app, &[Input::Enter]);
+    let summary = app
+        .form
+        .as_ref()
+        .and_then(|f| f.confirming.clone())
+        .expect("confirming");
+    assert!(summary.len() > 70, "{summary}");
+    let screen = draw_at(&app, 80, 24);
+    assert!(screen.contains("Confirm? y: yes"), "{screen}");
+    assert!(screen.contains("999,999,999,999,999 KRW"), "{screen}");
+}
+
+#[test]
 fn settlements_show_refunds_and_deficit_and_merchants_their_carried_deficit() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut app = app(&dir);
