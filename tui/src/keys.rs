@@ -58,7 +58,6 @@ pub fn help(screen: crate::app::Screen) -> Vec<(&'static str, &'static str)> {
         ("↑ ↓  j k", "move"),
         ("PgUp PgDn  g G", "page, top, bottom"),
         ("Enter", "details"),
-        ("/", "search / filter"),
         ("?", "this help"),
         ("Esc  q", "back; quit from the top"),
     ];
@@ -68,6 +67,7 @@ pub fn help(screen: crate::app::Screen) -> Vec<(&'static str, &'static str)> {
             ("d", "load the demo data set (empty store)"),
         ],
         Members => vec![
+            ("/", "search by name or email"),
             ("n", "register a member"),
             ("l", "link a bank account"),
             ("c", "recharge the wallet"),
@@ -77,14 +77,18 @@ pub fn help(screen: crate::app::Screen) -> Vec<(&'static str, &'static str)> {
         ],
         Merchants => vec![("n", "register a merchant"), ("s", "settle this merchant")],
         Payments => vec![
+            ("/", "filter by member or merchant"),
             ("f", "filter by status (cycles)"),
             ("c", "capture a held payment"),
             ("v", "void a held payment"),
             ("r", "refund"),
             ("p / h", "pay / hold"),
         ],
-        Settlements => vec![("s", "settle every merchant")],
-        Events => vec![("f", "follow new events (on/off)")],
+        Settlements => vec![("/", "filter by merchant"), ("s", "settle every merchant")],
+        Events => vec![
+            ("/", "filter by stream or kind"),
+            ("f", "follow new events (on/off)"),
+        ],
     });
     keys
 }
@@ -145,6 +149,16 @@ mod tests {
             let keys = help(screen);
             assert!(keys.iter().any(|(k, _)| *k == "?"), "{screen:?}");
             assert!(keys.iter().any(|(k, _)| k.contains("Tab")), "{screen:?}");
+        }
+    }
+
+    #[test]
+    fn search_is_offered_where_a_screen_filters_and_only_there() {
+        use crate::app::Screen::*;
+        for screen in crate::app::Screen::ALL {
+            let offered = help(screen).iter().any(|(k, _)| *k == "/");
+            let filters = matches!(screen, Members | Payments | Settlements | Events);
+            assert_eq!(offered, filters, "{screen:?}");
         }
     }
 }
