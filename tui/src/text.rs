@@ -23,33 +23,12 @@ pub fn clean(text: &str) -> String {
 
 /// `47000` → `47,000`; with the currency's minor digits (`12.50`).
 pub fn amount(value: Decimal, currency: Currency) -> String {
-    let mut v = value;
-    v.rescale(currency.minor_units());
-    let text = v.to_string();
-    let (sign, rest) = match text.strip_prefix('-') {
-        Some(r) => ("-", r),
-        None => ("", text.as_str()),
-    };
-    let (int_part, frac) = match rest.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (rest, None),
-    };
-    let mut grouped = String::with_capacity(int_part.len() + int_part.len() / 3);
-    for (i, ch) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
+    payctl_core::money::grouped(value, currency)
 }
 
 /// `amount` followed by the currency code.
 pub fn money(value: Decimal, currency: Currency) -> String {
-    format!("{} {currency}", amount(value, currency))
+    payctl_core::money::shown(value, currency)
 }
 
 /// Columns `text` takes on a terminal (wide Korean characters count 2), as ratatui measures it.
