@@ -120,6 +120,18 @@ impl Engine {
         Engine::open_creating(path, mode, busy_timeout, &InitOptions::default(), &ctx)
     }
 
+    /// `open_creating` with the default busy timeout: the store at `path`, created if missing
+    /// with `options`, its initialization recorded under `ctx`.
+    pub fn open_or_create(path: &Path, options: &InitOptions, ctx: &Context) -> Result<Engine> {
+        Engine::open_creating(
+            path,
+            OpenMode::CreateIfMissing,
+            store::BUSY_TIMEOUT,
+            options,
+            ctx,
+        )
+    }
+
     /// Opens the store at `path`; a missing one is created (when `mode` allows) with `options`,
     /// its initialization recorded under `ctx` (actor, and `at`, default now). A new store
     /// appears with its first event already in it, never empty; `created` tells whether this

@@ -10,7 +10,7 @@ use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use payctl_core::{Engine, OpenMode};
+use payctl_core::Engine;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -37,7 +37,11 @@ impl Drop for Guard {
 
 /// Opens the console over the store at `db` (created if missing) and runs until quit.
 pub fn run(db: &Path, actor: &str) -> Result<(), Box<dyn std::error::Error>> {
-    let engine = Engine::open(db, OpenMode::CreateIfMissing)?;
+    let ctx = payctl_core::Context {
+        actor: actor.to_string(),
+        ..payctl_core::Context::default()
+    };
+    let engine = Engine::open_or_create(db, &payctl_core::InitOptions::default(), &ctx)?;
     let mut app = App::new(engine, actor, Box::new(payctl_core::clock::now))?;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

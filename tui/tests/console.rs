@@ -3,7 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use payctl_core::import::{Format, ImportObserver, ImportOptions};
-use payctl_core::{Engine, OpenMode};
+use payctl_core::{Context, Engine, InitOptions, OpenMode};
 use payctl_tui::keys::Input;
 use payctl_tui::{App, Msg, Screen, view};
 use ratatui::Terminal;
@@ -17,7 +17,14 @@ impl ImportObserver for Quiet {}
 
 fn sample_engine(dir: &tempfile::TempDir) -> Engine {
     let path = dir.path().join("console.db");
-    let mut engine = Engine::open(&path, OpenMode::CreateIfMissing).expect("open");
+    // Created at the sample's first time, so every time on screen is fixed.
+    let created = Context {
+        at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single(),
+        actor: "test".into(),
+        idempotency_key: None,
+    };
+    let mut engine =
+        Engine::open_or_create(&path, &InitOptions::default(), &created).expect("open");
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/sample.jsonl");
     let options = ImportOptions {
         dry_run: false,

@@ -90,7 +90,6 @@ fn start() -> chrono::DateTime<Utc> {
 /// A store of `currency` holding `operations()`, each a minute after the previous one.
 fn large_engine(dir: &tempfile::TempDir, currency: Currency) -> Engine {
     let path = dir.path().join("large.db");
-    let mut engine = Engine::open(&path, OpenMode::CreateIfMissing).expect("open");
     let ctx = Context {
         at: Some(start()),
         actor: "test".into(),
@@ -100,7 +99,7 @@ fn large_engine(dir: &tempfile::TempDir, currency: Currency) -> Engine {
         currency,
         ..InitOptions::default()
     };
-    engine.init(&init, &ctx).expect("init");
+    let mut engine = Engine::open_or_create(&path, &init, &ctx).expect("open");
     let mut text = String::new();
     for (i, op) in operations().iter().enumerate() {
         let at = start() + Duration::minutes(i as i64 + 1);
