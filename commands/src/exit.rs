@@ -52,3 +52,25 @@ pub fn report(result: CmdResult, out: &Output) -> i32 {
         }
     }
 }
+
+/// clap's refusal as one line for `--json`: its message and details (the missing arguments, a
+/// tip), without the usage and the pointer to `--help`, which name nothing wrong.
+pub fn usage_message(e: &clap::Error) -> String {
+    let text = e.to_string();
+    let parts: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .map(|l| match l.strip_prefix("tip: ") {
+            Some(tip) => format!("(tip: {tip})"),
+            None => l.to_string(),
+        })
+        .collect();
+    let line = parts.join(" ");
+    match line.strip_prefix("error: ") {
+        Some(rest) => rest.to_string(),
+        None if line.is_empty() => "invalid arguments".to_string(),
+        None => line,
+    }
+}

@@ -1,6 +1,5 @@
 //! `payctl export`, `payctl backup`
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -54,9 +53,7 @@ pub fn run_export(a: ExportArgs, app: &App) -> CmdResult {
     };
     let count = match &a.output {
         Some(path) => {
-            let file =
-                File::create(path).map_err(|e| eyre!("cannot create {}: {e}", path.display()))?;
-            let mut w = BufWriter::new(file);
+            let mut w = BufWriter::new(crate::files::create(path, "output")?);
             let n = engine.export(format, &mut w)?;
             w.flush()
                 .map_err(|e| eyre!("writing {}: {e}", path.display()))?;
@@ -79,7 +76,8 @@ pub fn run_export(a: ExportArgs, app: &App) -> CmdResult {
                 &serde_json::json!({"output": path.display().to_string(), "records": count}),
             );
         } else {
-            eprintln!("Exported {count} records to {}", path.display());
+            app.out
+                .note(&format!("Exported {count} records to {}", path.display()));
         }
     }
     Ok(())

@@ -5,7 +5,7 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use color_eyre::eyre::{WrapErr, eyre};
+use color_eyre::eyre::WrapErr;
 use indicatif::{ProgressBar, ProgressStyle};
 use payctl_core::import::{
     Format, ImportObserver, ImportOptions, LineReport, Summary, malformed_error,
@@ -104,8 +104,16 @@ pub fn run(a: ImportArgs, app: &App) -> CmdResult {
         None if a.file == "-" => Format::Jsonl,
         None => Format::from_path(path),
     };
-    if !path.is_file() {
-        return Err(crate::write::invalid("file", &a.file, "no such file"));
+    // Anything readable is input (a pipe, /dev/null: an empty import); a directory is not.
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(crate::write::invalid("file", &a.file, "no such file"));
+        }
+        Err(e) => return Err(crate::write::invalid("file", &a.file, &e.to_string())),
+        Ok(meta) if meta.is_dir() => {
+            return Err(crate::write::invalid("file", &a.file, "is a directory"));
+        }
+        Ok(_) => {}
     }
     import_path(
         app,
@@ -129,11 +137,7 @@ pub fn import_path(
     batch_lines: Option<usize>,
 ) -> CmdResult {
     let report = match report {
-        Some(p) => {
-            Some(BufWriter::new(File::create(p).map_err(|e| {
-                eyre!("cannot create report {}: {e}", p.display())
-            })?))
-        }
+        Some(p) => Some(BufWriter::new(crate::files::create(p, "report")?)),
         None => None,
     };
     let bar = std::io::stderr().is_terminal().then(|| {
@@ -161,7 +165,11 @@ pub fn import_path(
         Err((count, malformed)) => {
             if !app.out.json {
                 for m in &malformed {
-                    eprintln!("line {}: {}", m.line, crate::output::escape(&m.message));
+                    app.out.note(&format!(
+                        "line {}: {}",
+                        m.line,
+                        crate::output::escape(&m.message)
+                    ));
                 }
             }
             return Err(Failure::Core {
@@ -188,7 +196,7 @@ fn print_summary(app: &App, s: &Summary) {
         0 => format!("{} replayed", s.replayed),
         n => format!("{} replayed ({n} of them refusals again)", s.replayed),
     };
-    eprintln!(
+    app.out.note(&format!(
         "{verb}: {} operations — {} applied, {replayed}, {} rejected — in {}.{:03} s ({} ops/s){}",
         s.operations,
         s.applied,
@@ -197,5 +205,5 @@ fn print_summary(app: &App, s: &Summary) {
         s.elapsed_ms % 1000,
         s.ops_per_sec,
         if s.dry_run { ", nothing committed" } else { "" }
-    );
+    ));
 }

@@ -8,6 +8,7 @@ mod demo;
 mod events;
 mod exit;
 mod export;
+mod files;
 mod import;
 mod ledger;
 mod member;
@@ -199,10 +200,12 @@ fn main() {
                 std::process::exit(0);
             }
             if wants_json {
-                let msg = e.to_string();
-                let first = msg.lines().next().unwrap_or("invalid arguments");
-                let first = first.trim_start_matches("error: ");
-                Output::new(true, settings::ColorChoice::Never).error("invalid_input", first, None);
+                let message = exit::usage_message(&e);
+                Output::new(true, settings::ColorChoice::Never).error(
+                    "invalid_input",
+                    &message,
+                    None,
+                );
                 std::process::exit(2);
             }
             let _ = e.print();
@@ -231,9 +234,9 @@ fn main() {
             Command::Tui(TuiArgs {})
         }
         None => {
-            let _ = Cli::command().print_help();
-            println!();
-            std::process::exit(0);
+            let help = Cli::command().render_help().to_string();
+            let code = exit::report(write_stdout(format!("{help}\n").as_bytes()), &app.out);
+            std::process::exit(code);
         }
     };
     let result = match command {
@@ -284,6 +287,7 @@ fn write_stdout(bytes: &[u8]) -> exit::CmdResult {
 /// The man pages, from the clap definitions: payctl.1 on stdout, or a page per command in `dir`.
 fn write_man(dir: Option<&std::path::Path>) -> exit::CmdResult {
     use color_eyre::eyre::eyre;
+    use std::io::Write;
     let cmd = Cli::command();
     let Some(dir) = dir else {
         let mut page = Vec::new();
@@ -306,7 +310,11 @@ fn write_man(dir: Option<&std::path::Path>) -> exit::CmdResult {
         Ok(n)
     }
     let n = pages(cmd, "payctl".to_string(), dir)?;
-    eprintln!("Wrote {n} man pages to {}", dir.display());
+    let _ = writeln!(
+        std::io::stderr(),
+        "Wrote {n} man pages to {}",
+        dir.display()
+    );
     Ok(())
 }
 

@@ -43,6 +43,11 @@ impl Output {
         }
     }
 
+    /// A message for people on stderr (summaries, progress notes); a closed stderr is ignored.
+    pub fn note(&self, text: &str) {
+        let _ = writeln!(std::io::stderr().lock(), "{text}");
+    }
+
     pub fn json_value(&self, v: &Value) {
         self.line(&v.to_string());
     }

@@ -49,5 +49,7 @@ mod store_file;
 mod tamper;
 #[path = "cli/touches.rs"]
 mod touches;
+#[path = "cli/usage_edges.rs"]
+mod usage_edges;
 #[path = "cli/writers.rs"]
 mod writers;
