@@ -171,6 +171,8 @@ struct TuiArgs {}
 /// What every command needs from the global flags.
 pub struct App {
     pub db: PathBuf,
+    /// No flag, variable or config file named the store: its data dir may be created.
+    pub db_is_default: bool,
     pub actor: String,
     pub out: Output,
 }
@@ -219,8 +221,10 @@ fn main() {
             &Output::new(wants_json, settings::ColorChoice::Never),
         )),
     };
+    let chosen_db = cli.globals.db.or(file.db);
     let app = App {
-        db: cli.globals.db.or(file.db).unwrap_or_else(default_db),
+        db_is_default: chosen_db.is_none(),
+        db: chosen_db.unwrap_or_else(default_db),
         actor: cli.globals.actor.or(file.actor).unwrap_or_else(os_user),
         out: Output::new(
             cli.globals.json,
@@ -326,6 +330,7 @@ fn run_tui(app: &App) -> exit::CmdResult {
         )
         .into());
     }
+    write::require_store_dir(app)?;
     payctl_tui::run(&app.db, &app.actor)
         .map_err(|e| exit::Failure::Unexpected(color_eyre::eyre::eyre!("console: {e}")))
 }

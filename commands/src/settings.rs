@@ -25,10 +25,15 @@ pub struct FileConfig {
     pub color: Option<ColorChoice>,
 }
 
-/// Where the config file is looked for.
+/// `PAYCTL_CONFIG` set and not empty (empty means: no config file at all).
+fn named_by_env() -> bool {
+    std::env::var_os("PAYCTL_CONFIG").is_some_and(|p| !p.is_empty())
+}
+
+/// Where the config file is looked for (None: nowhere).
 pub fn config_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("PAYCTL_CONFIG") {
-        return Some(PathBuf::from(p));
+        return (!p.is_empty()).then(|| PathBuf::from(p));
     }
     directories::ProjectDirs::from("", "", "payctl").map(|d| d.config_dir().join("config.toml"))
 }
@@ -40,7 +45,18 @@ pub fn load() -> Result<FileConfig, Failure> {
     };
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileConfig::default()),
+        // The default file is optional; one named by PAYCTL_CONFIG must be there (a typo would
+        // otherwise silently drop every setting it was meant to give).
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named_by_env() => {
+            return Ok(FileConfig::default());
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(crate::write::invalid(
+                "config",
+                &path.display().to_string(),
+                "no such file (named by PAYCTL_CONFIG)",
+            ));
+        }
         Err(e) => {
             return Err(crate::write::invalid(
                 "config",

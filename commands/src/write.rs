@@ -44,6 +44,33 @@ fn busy_timeout() -> std::time::Duration {
         .unwrap_or(payctl_core::store::BUSY_TIMEOUT)
 }
 
+/// A store the user named (flag, `PAYCTL_DB`, config file) must lie in an existing directory:
+/// a mistyped path is refused rather than created. Only the default data dir is ever made.
+pub fn require_store_dir(app: &App) -> Result<(), Failure> {
+    if app.db_is_default {
+        return Ok(());
+    }
+    let Some(dir) = app.db.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(()); // a bare file name: the current directory
+    };
+    let problem = match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => return Ok(()),
+        Ok(_) => "is not a directory".to_string(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "does not exist".to_string(),
+        Err(e) => format!("cannot be reached: {e}"),
+    };
+    Err(Error::new(
+        ErrorCode::StoreMissing,
+        format!(
+            "no store at {}: the directory {} {problem} (payctl creates only its default data \
+             directory; create this one first or fix the path)",
+            app.db.display(),
+            dir.display()
+        ),
+    )
+    .into())
+}
+
 pub fn open_write(app: &App) -> Result<Engine, Failure> {
     open_write_with(app, &InitOptions::default(), None)
 }
@@ -59,6 +86,7 @@ pub fn open_write_with(
         actor: app.actor.clone(),
         idempotency_key: None,
     };
+    require_store_dir(app)?;
     let mut engine = Engine::open_creating(
         &app.db,
         OpenMode::CreateIfMissing,
@@ -81,6 +109,7 @@ pub fn open_snapshot(app: &App) -> Result<Engine, Failure> {
 }
 
 pub fn open_read(app: &App) -> Result<Engine, Failure> {
+    require_store_dir(app)?;
     Ok(Engine::open_with_timeout(
         &app.db,
         OpenMode::MustExist,

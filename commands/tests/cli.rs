@@ -45,6 +45,8 @@ mod rebuild;
 mod sample;
 #[path = "cli/store_file.rs"]
 mod store_file;
+#[path = "cli/store_paths.rs"]
+mod store_paths;
 #[path = "cli/tamper.rs"]
 mod tamper;
 #[path = "cli/touches.rs"]
