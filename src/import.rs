@@ -158,6 +158,8 @@ fn for_each_record(
                     continue;
                 }
                 let text = match std::str::from_utf8(&buf) {
+                    // A UTF-8 byte order mark opens the file (SPEC §7), as the csv crate strips.
+                    Ok(t) if line_no == 1 => t.strip_prefix('\u{feff}').unwrap_or(t).trim(),
                     Ok(t) => t.trim(),
                     Err(_) => {
                         f(line_no, Err("not valid UTF-8".to_string()))?;

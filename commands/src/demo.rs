@@ -5,6 +5,7 @@ use std::io::{BufWriter, Write};
 use clap::Args;
 use color_eyre::eyre::WrapErr;
 use payctl_core::demo::{DemoOptions, generate};
+use payctl_core::{Error, ErrorCode};
 
 use crate::App;
 use crate::exit::CmdResult;
@@ -49,6 +50,7 @@ pub fn run(a: DemoArgs, app: &App) -> CmdResult {
             Err(e) => return Err(color_eyre::eyre::eyre!("writing the demo: {e}").into()),
         }
     }
+    refuse_a_used_store(app)?;
     let mut spool = tempfile::NamedTempFile::new().wrap_err("creating a spool file")?;
     {
         let mut w = BufWriter::new(spool.as_file_mut());
@@ -64,4 +66,26 @@ pub fn run(a: DemoArgs, app: &App) -> CmdResult {
         false,
         None,
     )
+}
+
+/// The demo's operations are dated in the past (from 2026-03-02) and effective time never goes
+/// backwards, so on a store with history of its own they would all be refused: load it only
+/// into a fresh store (missing, or holding nothing but its creation).
+fn refuse_a_used_store(app: &App) -> CmdResult {
+    if !app.db.exists() {
+        return Ok(());
+    }
+    let (events, _) = crate::write::open_read(app)?.log_head()?;
+    if events <= 1 {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorCode::InvalidState,
+        format!(
+            "the store {} already holds {events} events: the demo data set is dated in the past \
+             and wants a fresh store; load it with `payctl --db demo.db demo --load`",
+            app.db.display()
+        ),
+    )
+    .into())
 }

@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use color_eyre::eyre::WrapErr;
 use indicatif::{ProgressBar, ProgressStyle};
 use payctl_core::import::{
-    Format, ImportObserver, ImportOptions, LineReport, Summary, malformed_error,
+    Format, ImportObserver, ImportOptions, LineReport, LineStatus, Summary, malformed_error,
 };
 
 use crate::App;
@@ -50,10 +50,16 @@ pub struct ImportArgs {
     batch: Option<u64>,
 }
 
-/// Writes acknowledged lines to the report and moves the progress bar.
+/// Refused lines the summary lists in full; the rest are counted and left to `--report`.
+const LISTED_REFUSALS: usize = 10;
+
+/// Writes acknowledged lines to the report, keeps the first refused ones for the summary and
+/// moves the progress bar.
 struct Observer {
     report: Option<BufWriter<File>>,
     bar: Option<ProgressBar>,
+    first_refused: Vec<LineReport>,
+    refused: u64,
 }
 
 impl ImportObserver for Observer {
@@ -64,6 +70,13 @@ impl ImportObserver for Observer {
     }
 
     fn committed(&mut self, lines: &[LineReport]) -> payctl_core::Result<()> {
+        // A refusal, first met or replayed, carries its code.
+        for l in lines.iter().filter(|l| l.code.is_some()) {
+            self.refused += 1;
+            if self.first_refused.len() < LISTED_REFUSALS {
+                self.first_refused.push(l.clone());
+            }
+        }
         if let Some(w) = &mut self.report {
             for l in lines {
                 let text = serde_json::to_string(l)
@@ -136,6 +149,7 @@ pub fn import_path(
     require_keys: bool,
     batch_lines: Option<usize>,
 ) -> CmdResult {
+    let report_path = report;
     let report = match report {
         Some(p) => Some(BufWriter::new(crate::files::create(p, "report")?)),
         None => None,
@@ -148,7 +162,12 @@ pub fn import_path(
         );
         bar
     });
-    let mut observer = Observer { report, bar };
+    let mut observer = Observer {
+        report,
+        bar,
+        first_refused: Vec::new(),
+        refused: 0,
+    };
     let mut engine = open_write(app)?;
     let options = ImportOptions {
         dry_run,
@@ -178,7 +197,7 @@ pub fn import_path(
             });
         }
     };
-    print_summary(app, &summary);
+    print_summary(app, &summary, &observer, report_path);
     if summary.refused() > 0 {
         Err(Failure::Exit(3))
     } else {
@@ -186,9 +205,11 @@ pub fn import_path(
     }
 }
 
-fn print_summary(app: &App, s: &Summary) {
+fn print_summary(app: &App, s: &Summary, seen: &Observer, report: Option<&Path>) {
     if app.out.json {
-        app.out.json_value(&serde_json::json!(s));
+        let mut v = serde_json::json!(s);
+        v["first_rejected"] = serde_json::json!(seen.first_refused);
+        app.out.json_value(&v);
         return;
     }
     let verb = if s.dry_run { "Dry run" } else { "Imported" };
@@ -206,4 +227,48 @@ fn print_summary(app: &App, s: &Summary) {
         s.ops_per_sec,
         if s.dry_run { ", nothing committed" } else { "" }
     ));
+    print_refusals(app, seen, report);
+}
+
+/// The first refused lines (line, code, message), and where to find the others.
+fn print_refusals(app: &App, seen: &Observer, report: Option<&Path>) {
+    if seen.first_refused.is_empty() {
+        return;
+    }
+    let shown = seen.first_refused.len();
+    app.out.note(&if seen.refused > shown as u64 {
+        format!("Refused lines (first {shown} of {}):", seen.refused)
+    } else {
+        "Refused lines:".to_string()
+    });
+    for l in &seen.first_refused {
+        let replayed = if l.status == LineStatus::Replayed {
+            " (replayed)"
+        } else {
+            ""
+        };
+        app.out.note(&format!(
+            "  line {}: {}{replayed}: {}",
+            l.line,
+            l.code.as_deref().unwrap_or_default(),
+            crate::output::escape(l.message.as_deref().unwrap_or_default())
+        ));
+    }
+    let rest = seen.refused - shown as u64;
+    match report {
+        Some(path) => app.out.note(&format!(
+            "Every line's outcome is in {}{}",
+            path.display(),
+            if rest > 0 {
+                format!(" ({rest} more refused)")
+            } else {
+                String::new()
+            }
+        )),
+        None if rest > 0 => app.out.note(&format!(
+            "{rest} more refused: `--report PATH` writes every line's outcome (importing the \
+             same file again replays it and changes nothing)"
+        )),
+        None => {}
+    }
 }

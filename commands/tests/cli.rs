@@ -39,6 +39,8 @@ mod limits;
 mod messages;
 #[path = "cli/reactivate.rs"]
 mod reactivate;
+#[path = "cli/import_feedback.rs"]
+mod import_feedback;
 #[path = "cli/rebuild.rs"]
 mod rebuild;
 #[path = "cli/sample.rs"]
