@@ -77,6 +77,16 @@ fn parse_duration_secs(text: &str) -> Option<i64> {
     n.checked_mul(factor).filter(|s| *s > 0)
 }
 
+/// A duration in the largest unit that divides it, as `init --hold-expiry` takes them:
+/// 604800 → `7 days`, 129600 → `36 hours`, 5400 → `90 minutes`, 45 → `45 seconds`.
+fn duration_text(secs: i64) -> String {
+    let (n, unit) = [(86_400, "day"), (3600, "hour"), (60, "minute")]
+        .iter()
+        .find(|(size, _)| secs != 0 && secs % size == 0)
+        .map_or((secs, "second"), |(size, unit)| (secs / size, *unit));
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
 pub fn run_init(a: InitArgs, app: &App) -> CmdResult {
     let currency: Currency = a.currency.parse().map_err(|_| {
         invalid(
@@ -148,6 +158,7 @@ pub fn run_config(_a: ConfigArgs, app: &App) -> CmdResult {
             "currency": s.currency,
             "auto_recharge_unit": s.auto_recharge_unit.to_string(),
             "hold_expiry_secs": s.hold_expiry_secs,
+            "hold_expiry": duration_text(s.hold_expiry_secs),
             "house_bank": s.house.bank,
             "house_account": s.house.account,
             "store_id": s.store_id,
@@ -164,7 +175,7 @@ pub fn run_config(_a: ConfigArgs, app: &App) -> CmdResult {
             "auto-recharge unit",
             money(s.auto_recharge_unit.decimal(), s.currency),
         ),
-        ("hold expiry", format!("{}s", s.hold_expiry_secs)),
+        ("hold expiry", duration_text(s.hold_expiry_secs)),
         ("house account", s.house.to_string()),
         ("store id", s.store_id.clone()),
         ("events", events.to_string()),

@@ -183,12 +183,6 @@ fn default_db() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("payctl.db"))
 }
 
-fn os_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".to_string())
-}
-
 fn main() {
     let _ = color_eyre::install();
     let args: Vec<String> = std::env::args().collect();
@@ -225,7 +219,11 @@ fn main() {
     let app = App {
         db_is_default: chosen_db.is_none(),
         db: chosen_db.unwrap_or_else(default_db),
-        actor: cli.globals.actor.or(file.actor).unwrap_or_else(os_user),
+        actor: cli
+            .globals
+            .actor
+            .or(file.actor)
+            .unwrap_or_else(settings::os_user),
         out: Output::new(
             cli.globals.json,
             cli.globals.color.or(file.color).unwrap_or_default(),
@@ -301,13 +299,18 @@ fn write_man(dir: Option<&std::path::Path>) -> exit::CmdResult {
         return write_stdout(&page);
     };
     std::fs::create_dir_all(dir).map_err(|e| eyre!("creating {}: {e}", dir.display()))?;
-    fn pages(cmd: clap::Command, name: String, dir: &std::path::Path) -> color_eyre::Result<usize> {
+    fn pages(
+        cmd: clap::Command,
+        name: String,
+        dir: &std::path::Path,
+    ) -> Result<usize, exit::Failure> {
         let mut n = 1;
         let path = dir.join(format!("{name}.1"));
-        let mut file = std::fs::File::create(&path)?;
+        let mut file = crate::files::create(&path, "output")?;
         clap_mangen::Man::new(cmd.clone())
             .title(name.clone())
-            .render(&mut file)?;
+            .render(&mut file)
+            .map_err(|e| eyre!("writing {}: {e}", path.display()))?;
         for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
             n += pages(sub.clone(), format!("{name}-{}", sub.get_name()), dir)?;
         }

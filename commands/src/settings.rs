@@ -73,3 +73,35 @@ pub fn load() -> Result<FileConfig, Failure> {
         )
     })
 }
+
+/// The OS account acting: `$USER` (or `$LOGNAME`, `$USERNAME`), else the account of this
+/// process's uid, so a cron job or a container without `$USER` still records who acted.
+pub fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|name| !name.is_empty())
+        .or_else(account_of_uid)
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The passwd name of the uid running payctl (the owner of `/proc/self`), or `uid N` when the
+/// account is not in `/etc/passwd` (a directory service); None off Linux.
+#[cfg(unix)]
+fn account_of_uid() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let name = passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id = fields.nth(1)?.parse::<u32>().ok()?;
+        (id == uid && !name.is_empty()).then(|| name.to_string())
+    });
+    Some(name.unwrap_or_else(|| format!("uid {uid}")))
+}
+
+#[cfg(not(unix))]
+fn account_of_uid() -> Option<String> {
+    None
+}
