@@ -7,6 +7,7 @@ use std::io::{IsTerminal, Write};
 use payctl_core::money::Currency;
 use rust_decimal::Decimal;
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
 pub struct Output {
     pub json: bool,
@@ -68,7 +69,8 @@ impl Output {
         }
     }
 
-    /// Prints an aligned table. Cells are escaped; widths count characters.
+    /// Prints an aligned table. Cells are escaped; widths are terminal columns (a Korean
+    /// syllable or other wide character takes two), as the console measures them.
     pub fn table(&self, headers: &[(&str, Align)], rows: &[Vec<String>]) {
         if rows.is_empty() {
             self.line(&self.dim("(none)"));
@@ -78,11 +80,11 @@ impl Output {
             .iter()
             .map(|r| r.iter().map(|c| escape(c)).collect())
             .collect();
-        let mut widths: Vec<usize> = headers.iter().map(|(h, _)| h.chars().count()).collect();
+        let mut widths: Vec<usize> = headers.iter().map(|(h, _)| h.width()).collect();
         for r in &rows {
             for (i, c) in r.iter().enumerate() {
                 if let Some(w) = widths.get_mut(i) {
-                    *w = (*w).max(c.chars().count());
+                    *w = (*w).max(c.width());
                 }
             }
         }
@@ -90,7 +92,7 @@ impl Output {
             let mut parts = Vec::new();
             for (i, c) in cells.iter().enumerate() {
                 let w = widths.get(i).copied().unwrap_or(0);
-                let pad = w.saturating_sub(c.chars().count());
+                let pad = w.saturating_sub(c.width());
                 let align = headers.get(i).map(|h| h.1).unwrap_or(Align::Left);
                 parts.push(match align {
                     Align::Left => format!("{c}{}", " ".repeat(pad)),
@@ -107,13 +109,9 @@ impl Output {
 
     /// `key: value` lines, keys aligned.
     pub fn fields(&self, pairs: &[(&str, String)]) {
-        let w = pairs
-            .iter()
-            .map(|(k, _)| k.chars().count())
-            .max()
-            .unwrap_or(0);
+        let w = pairs.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
         for (k, v) in pairs {
-            let label = format!("{k}:{}", " ".repeat(w - k.chars().count()));
+            let label = format!("{k}:{}", " ".repeat(w.saturating_sub(k.width())));
             self.line(&format!("{}  {}", self.bold(&label), escape(v)));
         }
     }

@@ -41,6 +41,8 @@ mod messages;
 mod reactivate;
 #[path = "cli/import_feedback.rs"]
 mod import_feedback;
+#[path = "cli/lists.rs"]
+mod lists;
 #[path = "cli/operator_details.rs"]
 mod operator_details;
 #[path = "cli/rebuild.rs"]
