@@ -16,6 +16,7 @@ pub enum BankCommand {
         after_help = "Example:\n  payctl bank link minji@example.com --bank KB --account 123-45-678901"
     )]
     Link {
+        /// Member: its id (mem_N) or email.
         member: String,
         /// Bank code, e.g. KB, SHINHAN, WOORI.
         #[arg(long)]
@@ -29,6 +30,7 @@ pub enum BankCommand {
     /// Unlink an account (LINK: bnk_N). Unlinking the primary promotes the oldest remaining link.
     #[command(after_help = "Example:\n  payctl bank unlink bnk_2")]
     Unlink {
+        /// Linked account id (bnk_N).
         link: String,
         #[command(flatten)]
         write: WriteArgs,
@@ -36,6 +38,7 @@ pub enum BankCommand {
     /// List linked accounts, of one member or of all.
     #[command(after_help = "Example:\n  payctl bank list mem_1")]
     List {
+        /// Only this member's accounts (id or email; default: every member's).
         member: Option<String>,
         #[arg(long, default_value_t = 100)]
         limit: i64,
@@ -48,7 +51,10 @@ pub enum BankCommand {
     },
     /// What happened to one firm-banking request.
     #[command(after_help = "Example:\n  payctl bank request fb_3 --json")]
-    Request { id: String },
+    Request {
+        /// Firm-banking request id (fb_N).
+        id: String,
+    },
     /// The bank simulator: the deterministic outside world that firm banking talks to.
     #[command(
         subcommand,
@@ -69,7 +75,9 @@ pub enum SimCommand {
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("state").args(["closed", "open"])))]
 pub struct SimSetArgs {
+    /// Bank code, e.g. WOORI.
     bank: String,
+    /// Account number at that bank (digits and dashes).
     account: String,
     /// Funds the account holds (debited by recharges, credited by transfers in).
     #[arg(long, value_parser = parse_amount, allow_negative_numbers = true)]

@@ -11,6 +11,7 @@ mod export;
 mod files;
 mod import;
 mod ledger;
+mod man;
 mod member;
 mod merchant;
 mod money;
@@ -149,6 +150,7 @@ enum Command {
     after_help = "Examples:\n  payctl completions bash > ~/.local/share/bash-completion/completions/payctl\n  payctl completions zsh > ~/.zfunc/_payctl\n  payctl completions fish > ~/.config/fish/completions/payctl.fish"
 )]
 struct CompletionsArgs {
+    /// The shell to complete for.
     shell: clap_complete::Shell,
 }
 
@@ -270,7 +272,7 @@ fn main() {
             clap_complete::generate(a.shell, &mut Cli::command(), "payctl", &mut script);
             write_stdout(&script)
         }
-        Command::Man(a) => write_man(a.output.as_deref()),
+        Command::Man(a) => man::write(a.output.as_deref(), &app),
     };
     std::process::exit(exit::report(result, &app.out));
 }
@@ -284,45 +286,6 @@ fn write_stdout(bytes: &[u8]) -> exit::CmdResult {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(color_eyre::eyre::eyre!("writing to stdout: {e}").into()),
     }
-}
-
-/// The man pages, from the clap definitions: payctl.1 on stdout, or a page per command in `dir`.
-fn write_man(dir: Option<&std::path::Path>) -> exit::CmdResult {
-    use color_eyre::eyre::eyre;
-    use std::io::Write;
-    let cmd = Cli::command();
-    let Some(dir) = dir else {
-        let mut page = Vec::new();
-        clap_mangen::Man::new(cmd)
-            .render(&mut page)
-            .map_err(|e| eyre!("man: {e}"))?;
-        return write_stdout(&page);
-    };
-    std::fs::create_dir_all(dir).map_err(|e| eyre!("creating {}: {e}", dir.display()))?;
-    fn pages(
-        cmd: clap::Command,
-        name: String,
-        dir: &std::path::Path,
-    ) -> Result<usize, exit::Failure> {
-        let mut n = 1;
-        let path = dir.join(format!("{name}.1"));
-        let mut file = crate::files::create(&path, "output")?;
-        clap_mangen::Man::new(cmd.clone())
-            .title(name.clone())
-            .render(&mut file)
-            .map_err(|e| eyre!("writing {}: {e}", path.display()))?;
-        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-            n += pages(sub.clone(), format!("{name}-{}", sub.get_name()), dir)?;
-        }
-        Ok(n)
-    }
-    let n = pages(cmd, "payctl".to_string(), dir)?;
-    let _ = writeln!(
-        std::io::stderr(),
-        "Wrote {n} man pages to {}",
-        dir.display()
-    );
-    Ok(())
 }
 
 fn run_tui(app: &App) -> exit::CmdResult {
@@ -367,6 +330,33 @@ mod tests {
                 continue; // clap's own `help` subcommand
             }
             assert!(help.contains("Example"), "`{name} --help` has no example");
+        }
+    }
+
+    /// Every argument of every command (clap's own `help` aside), with the command's path.
+    fn all_args(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Arg)>) {
+        let name = format!("{path} {}", cmd.get_name()).trim().to_string();
+        out.extend(cmd.get_arguments().map(|a| (name.clone(), a.clone())));
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            all_args(sub, &name, out);
+        }
+    }
+
+    #[test]
+    fn every_positional_argument_has_a_description() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut args = Vec::new();
+        all_args(&cmd, "", &mut args);
+        let positionals: Vec<_> = args.iter().filter(|(_, a)| a.is_positional()).collect();
+        assert!(positionals.len() > 30, "found only {}", positionals.len());
+        for (command, arg) in positionals {
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            assert!(
+                !help.trim().is_empty(),
+                "`{command}`: positional {} has no description",
+                arg.get_id()
+            );
         }
     }
 

@@ -17,11 +17,13 @@ pub enum MemberCommand {
         after_help = "Example:\n  payctl member register --name 'Kim Minji' --email minji@example.com --address 'Gangnam-gu, Seoul'"
     )]
     Register {
+        /// Full name (not empty).
         #[arg(long)]
         name: String,
         /// Unique, case-insensitively.
         #[arg(long)]
         email: String,
+        /// Postal address.
         #[arg(long)]
         address: Option<String>,
         /// A corporate member.
@@ -32,16 +34,22 @@ pub enum MemberCommand {
     },
     /// Show a member, its wallet and linked accounts (MEMBER: id or email).
     #[command(after_help = "Example:\n  payctl member show minji@example.com")]
-    Show { member: String },
+    Show {
+        /// Member: its id (mem_N) or email.
+        member: String,
+    },
     /// List members, optionally matching a name or email.
     #[command(after_help = "Example:\n  payctl member list --search kim --limit 20")]
     List(ListArgs),
     /// Change a member's name or address.
     #[command(after_help = "Example:\n  payctl member update mem_1 --address 'Mapo-gu, Seoul'")]
     Update {
+        /// Member: its id (mem_N) or email.
         member: String,
+        /// New name.
         #[arg(long)]
         name: Option<String>,
+        /// New address.
         #[arg(long)]
         address: Option<String>,
         #[command(flatten)]
@@ -50,6 +58,7 @@ pub enum MemberCommand {
     /// Deactivate a member: it may then only withdraw and receive refunds.
     #[command(after_help = "Example:\n  payctl member deactivate junho@example.com")]
     Deactivate {
+        /// Member: its id (mem_N) or email.
         member: String,
         #[command(flatten)]
         write: WriteArgs,

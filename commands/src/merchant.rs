@@ -17,6 +17,7 @@ pub enum MerchantCommand {
         after_help = "Example:\n  payctl merchant register --name 'Hanbit Coffee Gangnam' --code HANBIT-GN --fee-rate 2.35 --bank SHINHAN --account 110-222-333444"
     )]
     Register {
+        /// Merchant name, as members see it.
         #[arg(long)]
         name: String,
         /// Unique code; works wherever a merchant is expected.
@@ -25,8 +26,10 @@ pub enum MerchantCommand {
         /// Percent, 0 to 100, at most 2 decimals.
         #[arg(long, value_parser = parse_amount, allow_negative_numbers = true)]
         fee_rate: Decimal,
+        /// Bank of the settlement account, e.g. SHINHAN.
         #[arg(long)]
         bank: String,
+        /// Settlement account number (digits and dashes), verified with the bank.
         #[arg(long)]
         account: String,
         #[command(flatten)]
@@ -35,11 +38,15 @@ pub enum MerchantCommand {
     /// Change the fee rate (new payments only) or the settlement account.
     #[command(after_help = "Example:\n  payctl merchant update HANBIT-GN --fee-rate 1.90")]
     Update {
+        /// Merchant: its id (mer_N) or code.
         merchant: String,
+        /// New fee rate in percent (payments already made keep theirs).
         #[arg(long, value_parser = parse_amount, allow_negative_numbers = true)]
         fee_rate: Option<Decimal>,
+        /// Bank of the new settlement account (with --account).
         #[arg(long)]
         bank: Option<String>,
+        /// New settlement account number, verified with the bank.
         #[arg(long)]
         account: Option<String>,
         #[command(flatten)]
@@ -47,7 +54,10 @@ pub enum MerchantCommand {
     },
     /// Show a merchant (MERCHANT: id or code) with its unsettled amount.
     #[command(after_help = "Example:\n  payctl merchant show HANBIT-GN")]
-    Show { merchant: String },
+    Show {
+        /// Merchant: its id (mer_N) or code.
+        merchant: String,
+    },
     /// List merchants.
     #[command(after_help = "Example:\n  payctl merchant list --json")]
     List {

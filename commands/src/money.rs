@@ -16,7 +16,9 @@ pub enum MoneyCommand {
     /// Move money from a linked bank account into the wallet (firm banking).
     #[command(after_help = "Example:\n  payctl money recharge minji@example.com 50,000")]
     Recharge {
+        /// Member: its id (mem_N) or email.
         member: String,
+        /// Amount in the store currency, e.g. 50,000 (digits, optionally grouped by , or _).
         #[arg(value_parser = parse_amount, allow_negative_numbers = true)]
         amount: Decimal,
         /// The linked account to use (bnk_N; default: the primary).
@@ -28,9 +30,12 @@ pub enum MoneyCommand {
     /// Move money from the wallet to a linked bank account (needs that much available).
     #[command(after_help = "Example:\n  payctl money withdraw mem_1 10000 --account bnk_1")]
     Withdraw {
+        /// Member: its id (mem_N) or email.
         member: String,
+        /// Amount in the store currency, e.g. 50,000 (digits, optionally grouped by , or _).
         #[arg(value_parser = parse_amount, allow_negative_numbers = true)]
         amount: Decimal,
+        /// The linked account to pay into (bnk_N; default: the primary).
         #[arg(long, value_name = "LINK")]
         account: Option<String>,
         #[command(flatten)]
@@ -41,6 +46,7 @@ pub enum MoneyCommand {
         after_help = "Examples:\n  payctl money balance minji@example.com\n  payctl money balance mem_1 --as-of 2026-03-02T12:00:00Z --json"
     )]
     Balance {
+        /// Member: its id (mem_N) or email.
         member: String,
         /// A time (RFC 3339 or YYYY-MM-DD) or an event seq: state as of that point, from the log.
         #[arg(long, value_name = "TIME|SEQ")]
@@ -49,6 +55,7 @@ pub enum MoneyCommand {
     /// The wallet's statement, newest first.
     #[command(after_help = "Example:\n  payctl money history mem_1 --limit 20")]
     History {
+        /// Member: its id (mem_N) or email.
         member: String,
         #[arg(long, default_value_t = 100)]
         limit: i64,

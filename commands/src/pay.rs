@@ -17,8 +17,11 @@ use crate::write::{WriteArgs, execute, open_snapshot, parse_amount, print};
     after_help = "Examples:\n  payctl pay minji@example.com HANBIT-GN 4,500 --ref order-1001\n  payctl pay mem_2 mer_1 6000 --ref order-1002 --hold"
 )]
 pub struct PayArgs {
+    /// Paying member: its id (mem_N) or email.
     member: String,
+    /// Merchant: its id (mer_N) or code.
     merchant: String,
+    /// Amount in the store currency, e.g. 4,500.
     #[arg(value_parser = parse_amount, allow_negative_numbers = true)]
     amount: Decimal,
     /// Your reference (unique); works wherever a payment is expected.
@@ -38,7 +41,9 @@ pub struct PayArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  payctl capture order-1002 5,500")]
 pub struct CaptureArgs {
+    /// Held payment: its id (pay_N) or ref.
     payment: String,
+    /// How much to capture (default: all that was authorized); the rest is released.
     #[arg(value_parser = parse_amount, allow_negative_numbers = true)]
     amount: Option<Decimal>,
     #[command(flatten)]
@@ -49,6 +54,7 @@ pub struct CaptureArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  payctl void order-1003")]
 pub struct VoidArgs {
+    /// Held payment: its id (pay_N) or ref.
     payment: String,
     #[command(flatten)]
     write: WriteArgs,
@@ -58,7 +64,9 @@ pub struct VoidArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  payctl refund order-1001 1,500\n  payctl refund pay_2")]
 pub struct RefundArgs {
+    /// Captured payment: its id (pay_N) or ref.
     payment: String,
+    /// How much to refund (default: all that is left).
     #[arg(value_parser = parse_amount, allow_negative_numbers = true)]
     amount: Option<Decimal>,
     #[command(flatten)]
@@ -69,14 +77,19 @@ pub struct RefundArgs {
 pub enum PaymentCommand {
     /// Show a payment (PAYMENT: pay_N or its ref) with its refunds.
     #[command(after_help = "Example:\n  payctl payment show order-1001")]
-    Show { payment: String },
+    Show {
+        /// Payment: its id (pay_N) or ref.
+        payment: String,
+    },
     /// List payments, newest first.
     #[command(
         after_help = "Example:\n  payctl payment list --merchant HANBIT-GN --status captured"
     )]
     List {
+        /// Only this member's payments (id or email).
         #[arg(long)]
         member: Option<String>,
+        /// Only this merchant's payments (id or code).
         #[arg(long)]
         merchant: Option<String>,
         /// authorized, captured, voided, expired, settled or unsettled.

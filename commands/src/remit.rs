@@ -16,7 +16,9 @@ use crate::write::{WriteArgs, execute, invalid, parse_amount, print};
     after_help = "Examples:\n  payctl remit minji@example.com 12,000 --to junho@example.com\n  payctl remit mem_1 3000 --to-bank NH --to-account 301-0000-1111-22 --no-auto-recharge"
 )]
 pub struct RemitArgs {
+    /// Sending member: its id (mem_N) or email.
     from: String,
+    /// Amount in the store currency, e.g. 12,000.
     #[arg(value_parser = parse_amount, allow_negative_numbers = true)]
     amount: Decimal,
     /// Receiving member (id or email).
@@ -25,6 +27,7 @@ pub struct RemitArgs {
     /// Receiving bank (external remittance); needs --to-account.
     #[arg(long, value_name = "BANK", requires = "to_account")]
     to_bank: Option<String>,
+    /// Receiving account number at --to-bank (digits and dashes).
     #[arg(long, value_name = "ACCOUNT", requires = "to_bank")]
     to_account: Option<String>,
     /// Refuse with insufficient_funds instead of recharging when short.

@@ -31,10 +31,14 @@ pub struct SettleArgs {
 pub enum SettlementCommand {
     /// Show a settlement with the payments it included.
     #[command(after_help = "Example:\n  payctl settlement show stl_1")]
-    Show { id: String },
+    Show {
+        /// Settlement id (stl_N).
+        id: String,
+    },
     /// List settlements, newest first.
     #[command(after_help = "Example:\n  payctl settlement list --merchant HANBIT-GN")]
     List {
+        /// Only this merchant's settlements (id or code).
         #[arg(long)]
         merchant: Option<String>,
         #[arg(long, default_value_t = 100)]
