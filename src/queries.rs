@@ -16,6 +16,9 @@ use crate::projections::Settings;
 use crate::state::{member_id, merchant_id, payment_id};
 use crate::store;
 
+mod counts;
+pub use counts::EventCount;
+
 /// Upper bound on any list a query returns in one page.
 pub const MAX_PAGE: i64 = 10_000;
 
@@ -272,6 +275,60 @@ impl Filters {
     }
 }
 
+/// An account filter as (exact name, LIKE pattern): `x:` matches every account under `x:`.
+fn account_match(account: Option<&str>) -> (Option<&str>, Option<String>) {
+    let prefix = account
+        .filter(|a| a.ends_with(':'))
+        .map(|a| format!("{a}%"));
+    (account.filter(|a| !a.ends_with(':')), prefix)
+}
+
+/// The WHERE of a member list (and of its count): name or email containing `search`.
+fn member_search(search: Option<&str>) -> Filters {
+    let mut f = Filters::default();
+    if let Some(s) = search {
+        let pattern = format!(
+            "%{}%",
+            s.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let v = rusqlite::types::Value::Text(pattern);
+        f.clause(
+            "(lower(m.name) LIKE ? ESCAPE '\\' OR m.email_key LIKE ? ESCAPE '\\')",
+            vec![v.clone(), v],
+        );
+    }
+    f
+}
+
+/// The WHERE of a payment list (and of its count): a hold past its expiry counts as expired.
+fn payment_where(f: &PaymentFilter, now: &rusqlite::types::Value) -> Filters {
+    let mut w = Filters::default();
+    w.eq("id = ?", int(f.id));
+    w.eq("member = ?", int(f.member));
+    w.eq("merchant = ?", int(f.merchant));
+    match f.status.as_deref() {
+        None => {}
+        Some("settled") => w.clause("settlement IS NOT NULL", vec![]),
+        Some("unsettled") => w.clause("settlement IS NULL AND status = 'captured'", vec![]),
+        Some("expired") => w.clause(
+            "(status = 'expired' OR (status = 'authorized' AND expires_at <= ?))",
+            vec![now.clone()],
+        ),
+        Some("authorized") => w.clause(
+            "status = 'authorized' AND expires_at > ?",
+            vec![now.clone()],
+        ),
+        Some(other) => w.clause(
+            "status = ?",
+            vec![rusqlite::types::Value::Text(other.into())],
+        ),
+    }
+    w
+}
+
 fn int(n: Option<i64>) -> Option<rusqlite::types::Value> {
     n.map(rusqlite::types::Value::Integer)
 }
@@ -418,22 +475,7 @@ impl Engine {
 
     /// Members by id; `search` matches name or email (case-insensitive substring).
     pub fn members(&self, search: Option<&str>, page: Page, now: Timestamp) -> Result<Vec<Member>> {
-        let mut f = Filters::default();
-        if let Some(s) = search {
-            let pattern = format!(
-                "%{}%",
-                s.to_lowercase()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            let v = rusqlite::types::Value::Text(pattern);
-            f.clause(
-                "(lower(m.name) LIKE ? ESCAPE '\\' OR m.email_key LIKE ? ESCAPE '\\')",
-                vec![v.clone(), v],
-            );
-        }
-        self.members_where(&f, page, now)
+        self.members_where(&member_search(search), page, now)
     }
 
     fn members_where(&self, f: &Filters, page: Page, now: Timestamp) -> Result<Vec<Member>> {
@@ -635,6 +677,11 @@ impl Engine {
         page: Page,
         now: Timestamp,
     ) -> Result<Vec<Payment>> {
+        self.payments_where(self.payment_filter(filter)?, page, now)
+    }
+
+    /// A list's filter with its member and merchant resolved and its status checked.
+    fn payment_filter(&self, filter: &PaymentQuery) -> Result<PaymentFilter> {
         let member = filter
             .member
             .as_deref()
@@ -669,44 +716,19 @@ impl Engine {
                 ));
             }
         };
-        self.payments_where(
-            PaymentFilter {
-                id: None,
-                member: member.map(|m| m.n),
-                merchant: merchant.map(|m| m.n),
-                status,
-            },
-            page,
-            now,
-        )
+        Ok(PaymentFilter {
+            id: None,
+            member: member.map(|m| m.n),
+            merchant: merchant.map(|m| m.n),
+            status,
+        })
     }
 
     fn payments_where(&self, f: PaymentFilter, page: Page, now: Timestamp) -> Result<Vec<Payment>> {
         let c = self.currency()?;
         let (limit, offset) = page.bounded();
-        let now_text = clock::to_storage(now);
-        let mut w = Filters::default();
-        w.eq("id = ?", int(f.id));
-        w.eq("member = ?", int(f.member));
-        w.eq("merchant = ?", int(f.merchant));
-        let now_value = rusqlite::types::Value::Text(now_text.clone());
-        match f.status.as_deref() {
-            None => {}
-            Some("settled") => w.clause("settlement IS NOT NULL", vec![]),
-            Some("unsettled") => w.clause("settlement IS NULL AND status = 'captured'", vec![]),
-            Some("expired") => w.clause(
-                "(status = 'expired' OR (status = 'authorized' AND expires_at <= ?))",
-                vec![now_value.clone()],
-            ),
-            Some("authorized") => w.clause(
-                "status = 'authorized' AND expires_at > ?",
-                vec![now_value.clone()],
-            ),
-            Some(other) => w.clause(
-                "status = ?",
-                vec![rusqlite::types::Value::Text(other.into())],
-            ),
-        }
+        let now_value = rusqlite::types::Value::Text(clock::to_storage(now));
+        let w = payment_where(&f, &now_value);
         // A hold past its expiry shows as expired even before a command records the release.
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, member, merchant, reference, amount_minor, captured_minor, refunded_minor,
@@ -922,10 +944,7 @@ impl Engine {
     ) -> Result<Vec<LedgerTransaction>> {
         let c = self.currency()?;
         let (limit, offset) = page.bounded();
-        let prefix = account
-            .filter(|a| a.ends_with(':'))
-            .map(|a| format!("{a}%"));
-        let exact = account.filter(|a| !a.ends_with(':'));
+        let (exact, prefix) = account_match(account);
         let mut stmt = self.conn.prepare_cached(
             "SELECT t.seq, t.at, t.description FROM ledger_transactions t
              WHERE (?1 IS NULL AND ?2 IS NULL)
