@@ -2,11 +2,12 @@
 
 use clap::{ArgGroup, Args, Subcommand};
 use payctl_core::domain::{Command, LinkRef};
-use payctl_core::queries::{Link, Page};
+use payctl_core::queries::Link;
 
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
+use crate::paging::{PageArgs, Window};
 use crate::write::{WriteArgs, execute, open_snapshot, parse_amount, print};
 
 #[derive(Debug, Subcommand)]
@@ -35,19 +36,19 @@ pub enum BankCommand {
         #[command(flatten)]
         write: WriteArgs,
     },
-    /// List linked accounts, of one member or of all.
+    /// List linked accounts, of one member or of all, in link order (bnk_1 first).
     #[command(after_help = "Example:\n  payctl bank list mem_1")]
     List {
         /// Only this member's accounts (id or email; default: every member's).
         member: Option<String>,
-        #[arg(long, default_value_t = 100)]
-        limit: i64,
+        #[command(flatten)]
+        page: PageArgs,
     },
     /// Firm-banking requests (transfers between the house and outside accounts), newest first.
     #[command(after_help = "Example:\n  payctl bank requests --limit 20")]
     Requests {
-        #[arg(long, default_value_t = 100)]
-        limit: i64,
+        #[command(flatten)]
+        page: PageArgs,
     },
     /// What happened to one firm-banking request.
     #[command(after_help = "Example:\n  payctl bank request fb_3 --json")]
@@ -134,10 +135,18 @@ pub fn run(command: BankCommand, app: &App) -> CmdResult {
                 format!("Unlinked {} from {}", done.id(), done.detail("member")),
             );
         }
-        BankCommand::List { member, limit } => {
+        BankCommand::List { member, page } => {
             let engine = open_snapshot(app)?;
-            let links = engine.links(member.as_deref(), Page { limit, offset: 0 })?;
+            let links = engine.links(member.as_deref(), page.page())?;
+            let total = engine.count_links(member.as_deref())?;
+            let window = Window::at_offset(&page, links.len(), total);
+            if app.out.json {
+                app.out
+                    .json_value(&window.json("links", serde_json::json!(links)));
+                return Ok(());
+            }
             print_links(app, &links);
+            window.print_footer(app);
         }
         BankCommand::Request { id } => {
             let engine = open_snapshot(app)?;
@@ -159,11 +168,13 @@ pub fn run(command: BankCommand, app: &App) -> CmdResult {
                 ("reason", r.reason.clone().unwrap_or_else(|| "-".into())),
             ]);
         }
-        BankCommand::Requests { limit } => {
+        BankCommand::Requests { page } => {
             let engine = open_snapshot(app)?;
-            let list = engine.firm_banking(Page { limit, offset: 0 })?;
+            let list = engine.firm_banking(page.page())?;
+            let window = Window::at_offset(&page, list.len(), engine.count_firm_banking()?);
             if app.out.json {
-                app.out.json_value(&serde_json::json!({ "requests": list }));
+                app.out
+                    .json_value(&window.json("requests", serde_json::json!(list)));
                 return Ok(());
             }
             let c = engine.settings_or_default()?.currency;
@@ -195,6 +206,7 @@ pub fn run(command: BankCommand, app: &App) -> CmdResult {
                 ],
                 &rows,
             );
+            window.print_footer(app);
         }
         BankCommand::Sim(SimCommand::Set(a)) => {
             let closed = if a.closed {
@@ -221,11 +233,8 @@ pub fn run(command: BankCommand, app: &App) -> CmdResult {
     Ok(())
 }
 
+/// Linked accounts as a table (for `bank list` and `member show`).
 pub fn print_links(app: &App, links: &[Link]) {
-    if app.out.json {
-        app.out.json_value(&serde_json::json!({ "links": links }));
-        return;
-    }
     let rows: Vec<Vec<String>> = links
         .iter()
         .map(|l| {

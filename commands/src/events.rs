@@ -8,9 +8,11 @@ use payctl_core::queries::{EventQuery, EventRow};
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::Align;
+use crate::paging::Window;
 use crate::write::open_read;
 
-/// The event log in order: every fact payctl recorded, with its stream, envelope and hash.
+/// The event log in log order (seq, oldest first): every fact payctl recorded, with its
+/// stream, envelope and hash.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  payctl events --stream payment-pay_1\n  payctl events --kind RefundIssued --json\n  payctl events --after 120 --follow"
@@ -22,10 +24,11 @@ pub struct EventsArgs {
     /// Only this kind, e.g. PaymentCaptured.
     #[arg(long)]
     kind: Option<String>,
-    /// Only events after this seq.
+    /// Only events after this seq (the footer names the next page's).
     #[arg(long, value_name = "SEQ")]
     after: Option<i64>,
-    #[arg(long, default_value_t = 100)]
+    /// Events to show (at most 10,000).
+    #[arg(long, default_value_t = 100, value_name = "N")]
     limit: i64,
     /// Keep printing new events as other processes append them (Ctrl-C to stop).
     #[arg(long)]
@@ -40,14 +43,19 @@ pub fn run(a: EventsArgs, app: &App) -> CmdResult {
         after: a.after,
     };
     let rows = engine.events(&query, a.limit)?;
-    if app.out.json && !a.follow {
-        app.out.json_value(&serde_json::json!({ "events": rows }));
+    if !a.follow {
+        let count = engine.count_events(&query)?;
+        let window = Window::after_seq(count, rows.len(), rows.last().map(|r| r.seq));
+        if app.out.json {
+            app.out
+                .json_value(&window.json("events", serde_json::json!(rows)));
+            return Ok(());
+        }
+        print_rows(app, &rows, true);
+        window.print_footer(app);
         return Ok(());
     }
     print_rows(app, &rows, true);
-    if !a.follow {
-        return Ok(());
-    }
     query.after = rows.last().map(|r| r.seq).or(query.after);
     loop {
         std::thread::sleep(Duration::from_millis(500));

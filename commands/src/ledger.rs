@@ -1,12 +1,13 @@
 //! `payctl ledger balances|transactions`
 
 use clap::Subcommand;
-use payctl_core::queries::{AsOf, Page};
+use payctl_core::queries::AsOf;
 use rust_decimal::Decimal;
 
 use crate::App;
 use crate::exit::CmdResult;
-use crate::output::{Align, money};
+use crate::output::{Align, money, natural_cmp};
+use crate::paging::{PageArgs, Window};
 use crate::write::{invalid, open_snapshot};
 
 #[derive(Debug, Subcommand)]
@@ -20,17 +21,16 @@ pub enum LedgerCommand {
         #[arg(long, value_name = "TIME|SEQ")]
         as_of: Option<String>,
     },
-    /// Ledger transactions in log order, optionally touching one account (or a prefix ending in ':').
+    /// Ledger transactions in log order (oldest first), optionally touching one account (or a
+    /// prefix ending in ':').
     #[command(
         after_help = "Examples:\n  payctl ledger transactions --account liabilities:wallets:mem_1\n  payctl ledger transactions --account liabilities:merchants: --limit 50"
     )]
     Transactions {
         #[arg(long)]
         account: Option<String>,
-        #[arg(long, default_value_t = 100)]
-        limit: i64,
-        #[arg(long, default_value_t = 0)]
-        offset: i64,
+        #[command(flatten)]
+        page: PageArgs,
     },
 }
 
@@ -39,7 +39,7 @@ pub fn run(command: LedgerCommand, app: &App) -> CmdResult {
     let c = engine.settings_or_default()?.currency;
     match command {
         LedgerCommand::Balances { as_of } => {
-            let balances = match as_of {
+            let mut balances = match as_of {
                 None => engine.ledger_balances()?,
                 Some(text) => {
                     let point = AsOf::parse(&text).ok_or_else(|| {
@@ -52,6 +52,8 @@ pub fn run(command: LedgerCommand, app: &App) -> CmdResult {
                     engine.ledger_balances_as_of(point)?
                 }
             };
+            // mem_2 before mem_10, as people count.
+            balances.sort_by(|a, b| natural_cmp(&a.account, &b.account));
             if app.out.json {
                 app.out
                     .json_value(&serde_json::json!({ "accounts": balances }));
@@ -68,15 +70,13 @@ pub fn run(command: LedgerCommand, app: &App) -> CmdResult {
                 &rows,
             );
         }
-        LedgerCommand::Transactions {
-            account,
-            limit,
-            offset,
-        } => {
-            let txs = engine.ledger_transactions(account.as_deref(), Page { limit, offset })?;
+        LedgerCommand::Transactions { account, page } => {
+            let txs = engine.ledger_transactions(account.as_deref(), page.page())?;
+            let total = engine.count_ledger_transactions(account.as_deref())?;
+            let window = Window::at_offset(&page, txs.len(), total);
             if app.out.json {
                 app.out
-                    .json_value(&serde_json::json!({ "transactions": txs }));
+                    .json_value(&window.json("transactions", serde_json::json!(txs)));
                 return Ok(());
             }
             let mut rows = Vec::new();
@@ -100,6 +100,7 @@ pub fn run(command: LedgerCommand, app: &App) -> CmdResult {
                 ],
                 &rows,
             );
+            window.print_footer(app);
         }
     }
     Ok(())

@@ -16,6 +16,7 @@ mod member;
 mod merchant;
 mod money;
 mod output;
+mod paging;
 mod pay;
 mod remit;
 mod settings;

@@ -8,6 +8,7 @@ use payctl_core::queries::{Member, Page};
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
+use crate::paging::{PageArgs, Window};
 use crate::write::{WriteArgs, execute, open_snapshot, print};
 
 #[derive(Debug, Subcommand)]
@@ -38,7 +39,7 @@ pub enum MemberCommand {
         /// Member: its id (mem_N) or email.
         member: String,
     },
-    /// List members, optionally matching a name or email.
+    /// List members in registration order (mem_1 first), optionally matching a name or email.
     #[command(after_help = "Example:\n  payctl member list --search kim --limit 20")]
     List(ListArgs),
     /// Change a member's name or address.
@@ -78,10 +79,8 @@ pub struct ListArgs {
     /// Substring of the name or email (case-insensitive).
     #[arg(long)]
     search: Option<String>,
-    #[arg(long, default_value_t = 100)]
-    limit: i64,
-    #[arg(long, default_value_t = 0)]
-    offset: i64,
+    #[command(flatten)]
+    page: PageArgs,
 }
 
 pub fn run(command: MemberCommand, app: &App) -> CmdResult {
@@ -157,20 +156,19 @@ pub fn run(command: MemberCommand, app: &App) -> CmdResult {
         }
         MemberCommand::List(args) => {
             let engine = open_snapshot(app)?;
-            let page = Page {
-                limit: args.limit,
-                offset: args.offset,
-            };
-            let list = engine.members(args.search.as_deref(), page, clock::now())?;
-            print_members(app, &list);
+            let search = args.search.as_deref();
+            let list = engine.members(search, args.page.page(), clock::now())?;
+            let window = Window::at_offset(&args.page, list.len(), engine.count_members(search)?);
+            print_members(app, &list, &window);
         }
     }
     Ok(())
 }
 
-fn print_members(app: &App, list: &[Member]) {
+fn print_members(app: &App, list: &[Member], window: &Window) {
     if app.out.json {
-        app.out.json_value(&serde_json::json!({ "members": list }));
+        app.out
+            .json_value(&window.json("members", serde_json::json!(list)));
         return;
     }
     let rows: Vec<Vec<String>> = list
@@ -197,4 +195,5 @@ fn print_members(app: &App, list: &[Member]) {
         ],
         &rows,
     );
+    window.print_footer(app);
 }

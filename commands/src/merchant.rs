@@ -2,12 +2,13 @@
 
 use clap::Subcommand;
 use payctl_core::domain::Command;
-use payctl_core::queries::{Merchant, Page};
+use payctl_core::queries::Merchant;
 use rust_decimal::Decimal;
 
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
+use crate::paging::{PageArgs, Window};
 use crate::write::{WriteArgs, execute, open_snapshot, parse_amount, print};
 
 #[derive(Debug, Subcommand)]
@@ -58,13 +59,11 @@ pub enum MerchantCommand {
         /// Merchant: its id (mer_N) or code.
         merchant: String,
     },
-    /// List merchants.
+    /// List merchants in registration order (mer_1 first).
     #[command(after_help = "Example:\n  payctl merchant list --json")]
     List {
-        #[arg(long, default_value_t = 100)]
-        limit: i64,
-        #[arg(long, default_value_t = 0)]
-        offset: i64,
+        #[command(flatten)]
+        page: PageArgs,
     },
 }
 
@@ -133,19 +132,20 @@ pub fn run(command: MerchantCommand, app: &App) -> CmdResult {
                 ),
             ]);
         }
-        MerchantCommand::List { limit, offset } => {
+        MerchantCommand::List { page } => {
             let engine = open_snapshot(app)?;
-            let list = engine.merchants(Page { limit, offset })?;
-            print_merchants(app, &list);
+            let list = engine.merchants(page.page())?;
+            let window = Window::at_offset(&page, list.len(), engine.count_merchants()?);
+            print_merchants(app, &list, &window);
         }
     }
     Ok(())
 }
 
-fn print_merchants(app: &App, list: &[Merchant]) {
+fn print_merchants(app: &App, list: &[Merchant], window: &Window) {
     if app.out.json {
         app.out
-            .json_value(&serde_json::json!({ "merchants": list }));
+            .json_value(&window.json("merchants", serde_json::json!(list)));
         return;
     }
     let rows: Vec<Vec<String>> = list
@@ -174,4 +174,5 @@ fn print_merchants(app: &App, list: &[Merchant]) {
         ],
         &rows,
     );
+    window.print_footer(app);
 }

@@ -3,12 +3,13 @@
 use clap::Subcommand;
 use payctl_core::clock;
 use payctl_core::domain::Command;
-use payctl_core::queries::{AsOf, Page};
+use payctl_core::queries::AsOf;
 use rust_decimal::Decimal;
 
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
+use crate::paging::{PageArgs, Window};
 use crate::write::{WriteArgs, execute, invalid, open_snapshot, parse_amount, print};
 
 #[derive(Debug, Subcommand)]
@@ -52,15 +53,13 @@ pub enum MoneyCommand {
         #[arg(long, value_name = "TIME|SEQ")]
         as_of: Option<String>,
     },
-    /// The wallet's statement, newest first.
+    /// The wallet's statement, newest first (by event seq).
     #[command(after_help = "Example:\n  payctl money history mem_1 --limit 20")]
     History {
         /// Member: its id (mem_N) or email.
         member: String,
-        #[arg(long, default_value_t = 100)]
-        limit: i64,
-        #[arg(long, default_value_t = 0)]
-        offset: i64,
+        #[command(flatten)]
+        page: PageArgs,
     },
 }
 
@@ -138,16 +137,13 @@ pub fn run(command: MoneyCommand, app: &App) -> CmdResult {
                 ]);
             }
         }
-        MoneyCommand::History {
-            member,
-            limit,
-            offset,
-        } => {
+        MoneyCommand::History { member, page } => {
             let engine = open_snapshot(app)?;
-            let entries = engine.history(&member, Page { limit, offset })?;
+            let entries = engine.history(&member, page.page())?;
+            let window = Window::at_offset(&page, entries.len(), engine.count_history(&member)?);
             if app.out.json {
                 app.out
-                    .json_value(&serde_json::json!({ "entries": entries }));
+                    .json_value(&window.json("entries", serde_json::json!(entries)));
                 return Ok(());
             }
             let c = engine.settings_or_default()?.currency;
@@ -185,6 +181,7 @@ pub fn run(command: MoneyCommand, app: &App) -> CmdResult {
                 ],
                 &rows,
             );
+            window.print_footer(app);
         }
     }
     Ok(())

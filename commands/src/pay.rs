@@ -3,12 +3,13 @@
 use clap::{Args, Subcommand};
 use payctl_core::clock;
 use payctl_core::domain::Command;
-use payctl_core::queries::{Page, PaymentQuery};
+use payctl_core::queries::PaymentQuery;
 use rust_decimal::Decimal;
 
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
+use crate::paging::{PageArgs, Window};
 use crate::write::{WriteArgs, execute, open_snapshot, parse_amount, print};
 
 /// Pay a merchant from a member's wallet: captured at once, or only authorized with --hold.
@@ -81,7 +82,7 @@ pub enum PaymentCommand {
         /// Payment: its id (pay_N) or ref.
         payment: String,
     },
-    /// List payments, newest first.
+    /// List payments, newest first (by id).
     #[command(
         after_help = "Example:\n  payctl payment list --merchant HANBIT-GN --status captured"
     )]
@@ -95,10 +96,8 @@ pub enum PaymentCommand {
         /// authorized, captured, voided, expired, settled or unsettled.
         #[arg(long)]
         status: Option<String>,
-        #[arg(long, default_value_t = 100)]
-        limit: i64,
-        #[arg(long, default_value_t = 0)]
-        offset: i64,
+        #[command(flatten)]
+        page: PageArgs,
     },
 }
 
@@ -257,17 +256,19 @@ pub fn run_payment(command: PaymentCommand, app: &App) -> CmdResult {
             member,
             merchant,
             status,
-            limit,
-            offset,
+            page,
         } => {
             let q = PaymentQuery {
                 member,
                 merchant,
                 status,
             };
-            let list = engine.payments(&q, Page { limit, offset }, clock::now())?;
+            let now = clock::now();
+            let list = engine.payments(&q, page.page(), now)?;
+            let window = Window::at_offset(&page, list.len(), engine.count_payments(&q, now)?);
             if app.out.json {
-                app.out.json_value(&serde_json::json!({ "payments": list }));
+                app.out
+                    .json_value(&window.json("payments", serde_json::json!(list)));
                 return Ok(());
             }
             let rows: Vec<Vec<String>> = list
@@ -302,6 +303,7 @@ pub fn run_payment(command: PaymentCommand, app: &App) -> CmdResult {
                 ],
                 &rows,
             );
+            window.print_footer(app);
         }
     }
     Ok(())

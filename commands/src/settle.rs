@@ -3,11 +3,12 @@
 use clap::{Args, Subcommand};
 use payctl_core::clock::Timestamp;
 use payctl_core::domain::Command;
-use payctl_core::queries::{Page, Settlement};
+use payctl_core::queries::Settlement;
 
 use crate::App;
 use crate::exit::CmdResult;
 use crate::output::{Align, money};
+use crate::paging::{PageArgs, Window};
 use crate::write::{WriteArgs, execute, open_snapshot, parse_time};
 
 /// Settle merchants: every captured, unsettled payment captured before the cutoff is paid out,
@@ -35,16 +36,14 @@ pub enum SettlementCommand {
         /// Settlement id (stl_N).
         id: String,
     },
-    /// List settlements, newest first.
+    /// List settlements, newest first (by id).
     #[command(after_help = "Example:\n  payctl settlement list --merchant HANBIT-GN")]
     List {
         /// Only this merchant's settlements (id or code).
         #[arg(long)]
         merchant: Option<String>,
-        #[arg(long, default_value_t = 100)]
-        limit: i64,
-        #[arg(long, default_value_t = 0)]
-        offset: i64,
+        #[command(flatten)]
+        page: PageArgs,
     },
 }
 
@@ -138,18 +137,17 @@ pub fn run_settlement(command: SettlementCommand, app: &App) -> CmdResult {
                 &rows,
             );
         }
-        SettlementCommand::List {
-            merchant,
-            limit,
-            offset,
-        } => {
-            let list = engine.settlements(merchant.as_deref(), Page { limit, offset })?;
+        SettlementCommand::List { merchant, page } => {
+            let list = engine.settlements(merchant.as_deref(), page.page())?;
+            let total = engine.count_settlements(merchant.as_deref())?;
+            let window = Window::at_offset(&page, list.len(), total);
             if app.out.json {
                 app.out
-                    .json_value(&serde_json::json!({ "settlements": list }));
+                    .json_value(&window.json("settlements", serde_json::json!(list)));
                 return Ok(());
             }
             print_settlements(app, &list);
+            window.print_footer(app);
         }
     }
     Ok(())
