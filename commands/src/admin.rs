@@ -31,6 +31,7 @@ pub struct InitArgs {
     /// The house bank account (firm banking's side of every transfer).
     #[arg(long, default_value = "PAYCTL")]
     house_bank: String,
+    /// The house account number at --house-bank.
     #[arg(long, default_value = "000-000-000000")]
     house_account: String,
     #[command(flatten)]

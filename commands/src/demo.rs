@@ -17,12 +17,16 @@ use crate::exit::CmdResult;
     after_help = "Examples:\n  payctl demo --members 40 --merchants 8 --days 10 > demo.jsonl\n  payctl demo --load\n  payctl demo --ops 100000 --seed 7 | payctl import -"
 )]
 pub struct DemoArgs {
+    /// Members to register.
     #[arg(long, default_value_t = 40)]
     members: u32,
+    /// Merchants to register.
     #[arg(long, default_value_t = 8)]
     merchants: u32,
+    /// Business days to simulate, from 2026-03-02.
     #[arg(long, default_value_t = 10)]
     days: u32,
+    /// Random seed: the same seed and sizes give the same bytes.
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Total operations wanted (default: about 5 per member per day).

@@ -29,6 +29,7 @@ pub enum FormatArg {
     after_help = "Examples:\n  payctl export --format ledger --output books.journal && hledger -f books.journal bal\n  payctl export --format jsonl | jq -c 'select(.kind == \"RefundIssued\")'\n  payctl export --format csv --output postings.csv"
 )]
 pub struct ExportArgs {
+    /// What to write.
     #[arg(long, value_enum)]
     format: FormatArg,
     /// Write here instead of standard output.

@@ -21,14 +21,12 @@ pub enum FormatArg {
     Csv,
 }
 
-/// Apply a file of operations (JSON Lines or CSV, SPEC §7): validated whole first (any malformed
-/// line: exit 2, nothing applied), then applied in order, each line atomic on its own, committed in
-/// batches. Lines without `key` get one derived from their content, so re-importing applies
-/// nothing twice. Exit 0 if nothing was rejected, 3 otherwise.
+/// Apply a file of operations (JSON Lines or CSV; every operation is listed below): validated
+/// whole first (any malformed line: exit 2, nothing applied), then applied in order, each line
+/// atomic on its own, committed in batches. Lines without `key` get one derived from their
+/// content, so re-importing applies nothing twice. Exit 0 if nothing was rejected, 3 otherwise.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  payctl import fixtures/sample.jsonl --report report.jsonl\n  payctl demo | payctl import - --dry-run\n  payctl import ops.csv --require-keys --json\n  payctl import big.jsonl --batch 1000 --report acked.jsonl"
-)]
+#[command(after_help = AFTER_HELP)]
 pub struct ImportArgs {
     /// The file, or `-` for standard input (spooled to a temporary file, not held in memory).
     file: String,
@@ -49,6 +47,40 @@ pub struct ImportArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     batch: Option<u64>,
 }
+
+/// Every op and its fields (SPEC §7, which is not shipped with the binary), then examples.
+const AFTER_HELP: &str = "\
+Operations (one JSON object per line, or CSV rows under a header naming the fields; ? = optional):
+  member.register    name, email, address?, corporate?
+  member.update      member, name?, address?
+  member.deactivate  member
+  bank.link          member, bank, account
+  bank.unlink        member, bank, account
+  bank.sim           bank, account, balance?, closed?
+  money.recharge     member, amount
+  money.withdraw     member, amount
+  remit              from, amount, to | to_bank + to_account, auto_recharge?
+  merchant.register  name, code, fee_rate, bank, account
+  merchant.update    merchant, fee_rate?, bank?, account?
+  pay                member, merchant, amount, ref?, hold?, auto_recharge?
+  capture            payment, amount? (default: all that was authorized)
+  void               payment
+  refund             payment, amount? (default: all that is left)
+  settle             merchant?, cutoff?
+
+Every line may also carry `key` (its idempotency key; without one, a key is derived from the
+line's content) and `at` (its effective time, as --at takes it). Members are named by id or
+email, merchants by id or code, payments by id or ref. Amounts are strings in the amount grammar
+(\"10,000\") or JSON integers; booleans are true/false (CSV: true, false, 1, 0, yes, no). Lines
+starting with # and blank lines are skipped; a UTF-8 byte order mark may open the file. A field
+the op does not know is a malformed line.
+
+Examples:
+  payctl import fixtures/sample.jsonl --report report.jsonl
+  payctl demo | payctl import - --dry-run
+  payctl import ops.csv --require-keys --json
+  payctl import big.jsonl --batch 1000 --report acked.jsonl
+  {\"op\":\"pay\",\"member\":\"minji@example.com\",\"merchant\":\"HANBIT-GN\",\"amount\":\"4,500\",\"ref\":\"order-1\"}";
 
 /// Refused lines the summary lists in full; the rest are counted and left to `--report`.
 const LISTED_REFUSALS: usize = 10;

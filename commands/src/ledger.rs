@@ -27,6 +27,7 @@ pub enum LedgerCommand {
         after_help = "Examples:\n  payctl ledger transactions --account liabilities:wallets:mem_1\n  payctl ledger transactions --account liabilities:merchants: --limit 50"
     )]
     Transactions {
+        /// Only transactions touching this account, or any account under a prefix ending in ':'.
         #[arg(long)]
         account: Option<String>,
         #[command(flatten)]

@@ -57,8 +57,10 @@ const VERSION: &str = concat!(
 );
 const AFTER_HELP: &str = "Examples:\n  payctl init --currency KRW\n  payctl member register --name 'Kim Minji' --email minji@example.com\n  payctl money balance minji@example.com\n\nExit codes: 0 ok, 1 internal, 2 invalid input, 3 refused by a rule, 4 not found,\n5 conflict, 6 store problem.";
 
-// The flags every command takes (a plain comment: a doc comment would become the about text).
+// The flags every command takes (a plain comment: a doc comment would become the about text),
+// listed apart from each command's own under their own heading.
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Global options")]
 struct Globals {
     /// Store file (default: the platform data dir, e.g. ~/.local/share/payctl/payctl.db).
     #[arg(
@@ -344,20 +346,136 @@ mod tests {
     }
 
     #[test]
-    fn every_positional_argument_has_a_description() {
+    fn every_argument_positional_or_not_has_a_description() {
         let mut cmd = Cli::command();
         cmd.build();
         let mut args = Vec::new();
         all_args(&cmd, "", &mut args);
-        let positionals: Vec<_> = args.iter().filter(|(_, a)| a.is_positional()).collect();
-        assert!(positionals.len() > 30, "found only {}", positionals.len());
-        for (command, arg) in positionals {
+        let positionals = args.iter().filter(|(_, a)| a.is_positional()).count();
+        assert!(positionals > 30, "found only {positionals} positionals");
+        let mut missing = Vec::new();
+        for (command, arg) in &args {
             let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
-            assert!(
-                !help.trim().is_empty(),
-                "`{command}`: positional {} has no description",
-                arg.get_id()
-            );
+            if help.trim().is_empty() {
+                missing.push(format!("`{command}` {}", arg.get_id()));
+            }
+        }
+        assert!(missing.is_empty(), "no description: {missing:#?}");
+    }
+
+    #[test]
+    fn global_options_are_listed_under_their_own_heading() {
+        let mut cmd = Cli::command().term_width(100);
+        cmd.build();
+        for help in [
+            cmd.render_long_help().to_string(),
+            cmd.find_subcommand_mut("pay")
+                .expect("pay")
+                .render_long_help()
+                .to_string(),
+        ] {
+            let (local, global) = help
+                .split_once("Global options:")
+                .unwrap_or_else(|| panic!("no Global options heading: {help}"));
+            for flag in ["--db <PATH>", "--json", "--actor <NAME>", "--color <WHEN>"] {
+                assert!(global.contains(flag), "{flag} is global: {help}");
+                assert!(
+                    !local.contains(flag),
+                    "{flag} only under Global options: {help}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn import_help_lists_every_op_with_its_fields() {
+        let mut cmd = Cli::command();
+        let help = cmd
+            .find_subcommand_mut("import")
+            .expect("import")
+            .render_long_help()
+            .to_string();
+        let ops = [
+            ("member.register", "name, email, address?, corporate?"),
+            ("member.update", "member, name?, address?"),
+            ("member.deactivate", "member"),
+            ("bank.link", "member, bank, account"),
+            ("bank.unlink", "member, bank, account"),
+            ("bank.sim", "bank, account, balance?, closed?"),
+            ("money.recharge", "member, amount"),
+            ("money.withdraw", "member, amount"),
+            (
+                "remit",
+                "from, amount, to | to_bank + to_account, auto_recharge?",
+            ),
+            ("merchant.register", "name, code, fee_rate, bank, account"),
+            ("merchant.update", "merchant, fee_rate?, bank?, account?"),
+            (
+                "pay",
+                "member, merchant, amount, ref?, hold?, auto_recharge?",
+            ),
+            ("capture", "payment, amount?"),
+            ("void", "payment"),
+            ("refund", "payment, amount?"),
+            ("settle", "merchant?, cutoff?"),
+        ];
+        for (op, fields) in ops {
+            let line = help
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some(op))
+                .unwrap_or_else(|| panic!("{op} is not listed: {help}"));
+            assert!(line.contains(fields), "{op}: {line}");
+        }
+        assert!(help.contains("`key`") && help.contains("`at`"), "{help}");
+    }
+
+    #[test]
+    fn every_op_listed_in_import_help_is_one_the_import_parses() {
+        let mut cmd = Cli::command();
+        let help = cmd
+            .find_subcommand_mut("import")
+            .expect("import")
+            .render_long_help()
+            .to_string();
+        let rows = help
+            .lines()
+            .skip_while(|l| !l.starts_with("Operations"))
+            .skip(1)
+            .take_while(|l| !l.trim().is_empty());
+        let mut listed = 0;
+        for op in rows.filter_map(|l| l.split_whitespace().next()) {
+            let map: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&format!("{{\"op\":{op:?}}}")).expect("json");
+            let parsed =
+                payctl_core::import::parse_record(1, &map, payctl_core::import::Format::Jsonl);
+            // A bare op may miss its fields; it must not be unknown.
+            if let Err(e) = parsed {
+                assert!(!e.contains("unknown op"), "{op}: {e}");
+            }
+            listed += 1;
+        }
+        assert!(listed >= 16, "{listed} ops");
+    }
+
+    #[test]
+    fn time_flags_show_the_accepted_forms_and_the_clock_allowance() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let pay = cmd.find_subcommand("pay").expect("pay");
+        let at = pay
+            .get_arguments()
+            .find(|a| a.get_id() == "at")
+            .and_then(|a| a.get_help())
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        for form in [
+            "2026-03-02T09:00:00Z",
+            "2026-03-02T18:00:00+09:00",
+            "YYYY-MM-DD",
+            "midnight UTC",
+            "5 minutes",
+        ] {
+            assert!(at.contains(form), "--at help names {form}: {at}");
         }
     }
 

@@ -21,7 +21,8 @@ pub struct SettleArgs {
     /// Only this merchant (id or code).
     #[arg(long)]
     merchant: Option<String>,
-    /// Include payments captured strictly before this time (default: the command's time).
+    /// Include payments captured strictly before this time (default: the command's time); RFC
+    /// 3339 or YYYY-MM-DD (midnight UTC), no later than the wall clock plus 5 minutes.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     cutoff: Option<Timestamp>,
     #[command(flatten)]

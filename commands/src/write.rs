@@ -16,7 +16,9 @@ pub struct WriteArgs {
     /// outcome again and changes nothing (≤ 255 characters).
     #[arg(long, value_name = "KEY")]
     pub idempotency_key: Option<String>,
-    /// Effective (business) time, RFC 3339 (default: now). Never earlier than the last recorded.
+    /// Effective (business) time (default: now): RFC 3339, such as 2026-03-02T09:00:00Z or
+    /// 2026-03-02T18:00:00+09:00, or YYYY-MM-DD for midnight UTC. Never earlier than the last
+    /// recorded effective time, nor later than the wall clock plus 5 minutes.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub at: Option<Timestamp>,
 }
