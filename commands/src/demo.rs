@@ -87,7 +87,7 @@ fn refuse_a_used_store(app: &App) -> CmdResult {
         ErrorCode::InvalidState,
         format!(
             "the store {} already holds {events} events: the demo data set is dated in the past \
-             and wants a fresh store; load it with `payctl --db demo.db demo --load`",
+             and wants a fresh store: name a new one, e.g. `payctl --db NEW.db demo --load`",
             app.db.display()
         ),
     )
