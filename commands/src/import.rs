@@ -54,6 +54,7 @@ Operations (one JSON object per line, or CSV rows under a header naming the fiel
   member.register    name, email, address?, corporate?
   member.update      member, name?, address?
   member.deactivate  member
+  member.reactivate  member
   bank.link          member, bank, account
   bank.unlink        member, bank, account
   bank.sim           bank, account, balance?, closed?
@@ -73,7 +74,8 @@ line's content) and `at` (its effective time, as --at takes it). Members are nam
 email, merchants by id or code, payments by id or ref. Amounts are strings in the amount grammar
 (\"10,000\") or JSON integers; booleans are true/false (CSV: true, false, 1, 0, yes, no). Lines
 starting with # and blank lines are skipped; a UTF-8 byte order mark may open the file. A field
-the op does not know is a malformed line.
+the op does not know is a malformed line; so is a CSV column that is no op's field, or a
+non-empty CSV cell in a column its row's op does not take.
 
 Examples:
   payctl import fixtures/sample.jsonl --report report.jsonl

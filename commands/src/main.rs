@@ -399,6 +399,7 @@ mod tests {
             ("member.register", "name, email, address?, corporate?"),
             ("member.update", "member, name?, address?"),
             ("member.deactivate", "member"),
+            ("member.reactivate", "member"),
             ("bank.link", "member, bank, account"),
             ("bank.unlink", "member, bank, account"),
             ("bank.sim", "bank, account, balance?, closed?"),
@@ -446,8 +447,7 @@ mod tests {
         for op in rows.filter_map(|l| l.split_whitespace().next()) {
             let map: serde_json::Map<String, serde_json::Value> =
                 serde_json::from_str(&format!("{{\"op\":{op:?}}}")).expect("json");
-            let parsed =
-                payctl_core::import::parse_record(1, &map, payctl_core::import::Format::Jsonl);
+            let parsed = payctl_core::import::parse_record(1, &map);
             // A bare op may miss its fields; it must not be unknown.
             if let Err(e) = parsed {
                 assert!(!e.contains("unknown op"), "{op}: {e}");

@@ -4,7 +4,7 @@
 use clap::Args;
 use payctl_core::clock::{self, Timestamp};
 use payctl_core::domain::{Applied, Command};
-use payctl_core::{Context, Engine, Error, Failpoints, InitOptions, OpenMode};
+use payctl_core::{Context, Engine, Error, ErrorCode, Failpoints, InitOptions, OpenMode};
 use serde_json::{Value, json};
 
 use crate::App;

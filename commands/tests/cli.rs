@@ -33,18 +33,18 @@ mod idempotency;
 mod identities;
 #[path = "cli/import.rs"]
 mod import;
-#[path = "cli/limits.rs"]
-mod limits;
-#[path = "cli/messages.rs"]
-mod messages;
-#[path = "cli/reactivate.rs"]
-mod reactivate;
 #[path = "cli/import_feedback.rs"]
 mod import_feedback;
+#[path = "cli/limits.rs"]
+mod limits;
 #[path = "cli/lists.rs"]
 mod lists;
+#[path = "cli/messages.rs"]
+mod messages;
 #[path = "cli/operator_details.rs"]
 mod operator_details;
+#[path = "cli/reactivate.rs"]
+mod reactivate;
 #[path = "cli/rebuild.rs"]
 mod rebuild;
 #[path = "cli/sample.rs"]

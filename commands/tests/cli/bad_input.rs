@@ -341,7 +341,7 @@ fn hostile_inputs_get_their_exit_code_a_named_error_and_change_nothing() {
             vec!["capture", "order-1", "7000", "--at", &at],
             3,
             "invalid_state",
-            "7000",
+            "7,000 KRW",
         ),
         (
             vec!["refund", "order-1", "--at", &at],
