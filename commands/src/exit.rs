@@ -55,6 +55,19 @@ pub fn report(result: CmdResult, out: &Output) -> i32 {
 
 /// clap's refusal as one line for `--json`: its message and details (the missing arguments, a
 /// tip), without the usage and the pointer to `--help`, which name nothing wrong.
+/// `text` with every argument longer than the core's echo limit shortened as the core's own
+/// messages show it: a value typed by mistake is named by its start, not printed back whole.
+pub fn without_long_args(text: &str, args: &[String]) -> String {
+    let mut out = text.to_string();
+    for arg in args
+        .iter()
+        .filter(|a| a.chars().count() > payctl_core::error::MAX_ECHO_CHARS)
+    {
+        out = out.replace(arg.as_str(), &payctl_core::error::echoed(arg));
+    }
+    out
+}
+
 pub fn usage_message(e: &clap::Error) -> String {
     let text = e.to_string();
     let parts: Vec<String> = text

@@ -201,7 +201,7 @@ fn main() {
                 std::process::exit(0);
             }
             if wants_json {
-                let message = exit::usage_message(&e);
+                let message = exit::without_long_args(&exit::usage_message(&e), &args);
                 Output::new(true, settings::ColorChoice::Never).error(
                     "invalid_input",
                     &message,
@@ -209,7 +209,13 @@ fn main() {
                 );
                 std::process::exit(2);
             }
-            let _ = e.print();
+            let text = e.to_string();
+            let shortened = exit::without_long_args(&text, &args);
+            if shortened == text {
+                let _ = e.print();
+            } else {
+                let _ = std::io::Write::write_all(&mut std::io::stderr(), shortened.as_bytes());
+            }
             std::process::exit(2);
         }
     };

@@ -38,6 +38,17 @@ fn no_message_repeats_a_long_value_in_full() {
             long.as_str(),
         ],
         vec!["member", "show", long.as_str()],
+        vec!["money", "recharge", "mem_1", long.as_str()],
+        vec![
+            "member",
+            "register",
+            "--name",
+            "Kim",
+            "--email",
+            "k@example.com",
+            "--at",
+            long.as_str(),
+        ],
     ] {
         let (code, v) = store.json(&args);
         assert_ne!(code, 0, "{v}");
@@ -52,4 +63,19 @@ fn no_message_repeats_a_long_value_in_full() {
             "{message:.200}"
         );
     }
+}
+
+#[test]
+fn a_long_value_refused_by_the_parser_is_shortened_in_human_output_too() {
+    let store = Store::new();
+    let long = "9".repeat(5_000);
+    let out = store.run(&["money", "recharge", "mem_1", long.as_str()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.len() < 1_000,
+        "{} bytes: {stderr:.300}",
+        stderr.len()
+    );
+    assert!(stderr.contains("(5000 characters)"), "{stderr:.300}");
 }
