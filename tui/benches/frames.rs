@@ -12,7 +12,7 @@ use payctl_core::demo::{DemoOptions, generate};
 use payctl_core::import::{Format, ImportObserver, ImportOptions};
 use payctl_core::{Engine, OpenMode};
 use payctl_tui::keys::Input;
-use payctl_tui::{App, Msg, view};
+use payctl_tui::{Msg, Runner, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -83,7 +83,8 @@ fn main() {
         Ok(e) => e,
         Err(e) => return eprintln!("open: {e}"),
     };
-    let mut app = match App::new(engine, "bench", Box::new(payctl_core::clock::now)) {
+    let mut runner = Runner::new(engine, "bench", Box::new(payctl_core::clock::now));
+    let mut app = match runner.start() {
         Ok(a) => a,
         Err(e) => return eprintln!("app: {e}"),
     };
@@ -107,7 +108,7 @@ fn main() {
     let mut frame_times = Vec::new();
     for input in script {
         let t = Instant::now();
-        app.update(Msg::Key(input));
+        runner.send(&mut app, Msg::Key(input));
         let d = Instant::now();
         let _ = terminal.draw(|f| view::render(&app, f));
         draw_times.push(d.elapsed());

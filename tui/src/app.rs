@@ -1,16 +1,14 @@
-//! The console's state and its `update`. Nothing here draws; `view` renders `&App`.
+//! The console's state and its `update`: a pure state transition that returns the effects (reads
+//! and writes of the store) for the loop to run. Nothing here draws; `view` renders `&App`.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use payctl_core::clock::{self, Timestamp};
-use payctl_core::domain::Command;
 use payctl_core::money::Currency;
 use payctl_core::queries::{
-    Dashboard, EventQuery, EventRow, Link, Member, Merchant, Page, Payment, PaymentQuery,
-    Settlement, WalletEntry,
+    Dashboard, EventQuery, EventRow, Link, Member, Merchant, Payment, PaymentQuery, Settlement,
+    WalletEntry,
 };
-use payctl_core::{Context, Engine, Result};
+use payctl_core::{Error, ErrorCode, Outcome, Result};
 
+use crate::effect::{At, Demo, Effect, Load, Loaded};
 use crate::form::{Action, Form, Prefill};
 use crate::keys::Input;
 
@@ -86,6 +84,45 @@ impl<T> Paged<T> {
             self.selected = self.rows.len().saturating_sub(1);
         }
     }
+
+    /// Where moving the selection by `delta` lands: on a row already loaded, or past either end
+    /// of them, on a page to load first.
+    fn step(&self, delta: i64) -> Step {
+        let len = self.rows.len() as i64;
+        let target = self.selected as i64 + delta;
+        if target >= len && len == PAGE {
+            Step::Load(At {
+                offset: self.offset + len / 2,
+                select: Some(self.offset + target.min(len + PAGE / 2 - 1)),
+            })
+        } else if target < 0 && self.offset > 0 {
+            Step::Load(At {
+                offset: (self.offset - PAGE / 2).max(0),
+                select: Some((self.offset + target).max(0)),
+            })
+        } else {
+            Step::Within(usize::try_from(target.clamp(0, (len - 1).max(0))).unwrap_or(0))
+        }
+    }
+
+    /// The page `rows` read at `at`.
+    fn fill(&mut self, at: At, rows: Vec<T>) {
+        self.rows = rows;
+        self.offset = at.offset;
+        if let Some(row) = at.select {
+            self.selected = usize::try_from(row - at.offset).unwrap_or(0);
+        }
+        self.clamp();
+    }
+}
+
+/// The read of one page of a list screen, at an offset, selecting a row.
+type PageLoad = fn(&App, i64, Option<i64>) -> Load;
+
+/// Where a move lands (see `Paged::step`).
+enum Step {
+    Within(usize),
+    Load(At),
 }
 
 /// What the member detail pane shows.
@@ -112,13 +149,28 @@ pub struct Status {
     pub error: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Msg {
     Key(Input),
     /// Time passed: poll for other processes' writes.
     Tick,
     /// The terminal's size (columns, rows): at start and whenever it changes.
     Resize(u16, u16),
+    /// The store's change signal as read now: it moves when another process commits.
+    Version(i64),
+    /// A read came back.
+    Loaded(Loaded),
+    /// A read failed: what was asked, and why.
+    LoadFailed(Load, Error),
+    /// A confirmed action ran: what it was to do, and the engine's answer.
+    Executed {
+        summary: String,
+        outcome: Result<Outcome>,
+    },
+    /// The demo data set was imported (or not).
+    DemoLoaded(Result<Demo>),
+    /// Another effect failed.
+    Failed(Error),
 }
 
 /// Statuses the payment filter cycles through.
@@ -131,10 +183,8 @@ pub const PAYMENT_FILTERS: [Option<&str>; 6] = [
     Some("expired"),
 ];
 
+#[derive(Debug)]
 pub struct App {
-    engine: Engine,
-    actor: String,
-    clock: Box<dyn Fn() -> Timestamp>,
     pub currency: Currency,
     pub screen: Screen,
     pub help: bool,
@@ -157,23 +207,17 @@ pub struct App {
     pub quit: bool,
     /// Terminal rows, once known: how many latest events the dashboard loads.
     pub height: Option<u16>,
-    data_version: i64,
+    /// The store's change signal as last read (None: read it, then reload what is on screen).
+    data_version: Option<i64>,
     /// The `data_version` the dashboard was loaded at (None: load it on the next refresh).
     dashboard_of: Option<i64>,
-    actions_run: u64,
 }
 
 impl App {
-    /// A console over `engine`; `clock` gives "now" for reads (the wall clock in real use, fixed
-    /// in tests).
-    pub fn new(engine: Engine, actor: &str, clock: Box<dyn Fn() -> Timestamp>) -> Result<App> {
-        let currency = engine.settings_or_default()?.currency;
-        let data_version = engine.data_version()?;
-        let mut app = App {
-            engine,
-            actor: actor.to_string(),
-            clock,
-            currency,
+    /// A console on the dashboard with nothing loaded yet, and the effects that load it.
+    pub fn init() -> (App, Vec<Effect>) {
+        let app = App {
+            currency: payctl_core::InitOptions::default().currency,
             screen: Screen::Dashboard,
             help: false,
             search_input: None,
@@ -192,51 +236,73 @@ impl App {
             status: None,
             quit: false,
             height: None,
-            data_version,
+            data_version: None,
             dashboard_of: None,
-            actions_run: 0,
         };
-        app.refresh()?;
-        Ok(app)
+        // The first reading of the change signal differs from none: it loads the screen.
+        (app, vec![Effect::ReadVersion])
     }
 
     pub fn is_empty_store(&self) -> bool {
         self.dashboard.events <= 1
     }
 
-    fn now(&self) -> Timestamp {
-        (self.clock)()
+    /// Handles one message: changes the state, and returns what the loop must read or write next.
+    /// Engine failures end up in the status line, never as a panic.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(input) => self.key(input),
+            Msg::Tick => vec![Effect::ReadVersion],
+            Msg::Resize(_, rows) => self.resize(rows),
+            // Another process wrote (or this console forgot the version)? Reload what is on screen.
+            Msg::Version(v) if self.data_version != Some(v) => {
+                self.data_version = Some(v);
+                self.refresh()
+            }
+            Msg::Version(_) => Vec::new(),
+            Msg::Loaded(loaded) => self.loaded(loaded),
+            Msg::LoadFailed(load, e) => self.load_failed(load, e),
+            Msg::Executed { summary, outcome } => self.executed(&summary, outcome),
+            Msg::DemoLoaded(demo) => self.demo_loaded(demo),
+            Msg::Failed(e) => {
+                self.set_failure(&e);
+                Vec::new()
+            }
+        }
+    }
+
+    /// This console wrote: forget the change signal so that reading it reloads everything.
+    fn changed(&mut self) -> Vec<Effect> {
+        self.data_version = None;
+        self.dashboard_of = None;
+        vec![Effect::ReadVersion]
     }
 
     /// Reloads what the current screen shows (and the dashboard's figures).
-    pub fn refresh(&mut self) -> Result<()> {
-        self.currency = self.engine.settings_or_default()?.currency;
-        match self.screen {
-            // The dashboard's aggregates scan recent history (about 15 ms at 1.5M events):
-            // loaded again only when the store changed since (another process's commit moves
-            // `data_version`; this console's own writes clear `dashboard_of`).
-            Screen::Dashboard if self.dashboard_of != Some(self.data_version) => {
-                self.dashboard = self.engine.dashboard(14)?;
+    fn refresh(&mut self) -> Vec<Effect> {
+        let mut effects = vec![Effect::Load(Load::Currency)];
+        let load = match self.screen {
+            // The dashboard's aggregates scan recent history: loaded again only when the store
+            // changed since (another process's commit moves `data_version`; this console's own
+            // writes clear `dashboard_of`).
+            Screen::Dashboard
+                if self.dashboard_of.is_none() || self.dashboard_of != self.data_version =>
+            {
                 // As many as the screen has rows: the panel shows fewer, never an empty row.
-                self.recent_events = self.engine.events_newest(
-                    &EventQuery::default(),
-                    None,
-                    self.recent_wanted(),
-                )?;
-                self.dashboard_of = Some(self.data_version);
+                Some(Load::Dashboard {
+                    days: 14,
+                    recent: self.recent_wanted(),
+                })
             }
-            Screen::Dashboard => {}
-            Screen::Members => self.load_members(self.members.offset)?,
-            Screen::Merchants => self.load_merchants(self.merchants.offset)?,
-            Screen::Payments => self.load_payments(self.payments.offset)?,
-            Screen::Settlements => self.load_settlements(self.settlements.offset)?,
-            Screen::Events => self.load_events(None)?,
-        }
-        // A detail pane never shows a stale figure as current.
-        if self.detail.is_some() {
-            self.open_detail()?;
-        }
-        Ok(())
+            Screen::Dashboard => None,
+            Screen::Members => Some(self.members_load(self.members.offset, None)),
+            Screen::Merchants => Some(self.merchants_load(self.merchants.offset, None)),
+            Screen::Payments => Some(self.payments_load(self.payments.offset, None)),
+            Screen::Settlements => Some(self.settlements_load(self.settlements.offset, None)),
+            Screen::Events => Some(self.events_load(None, None)),
+        };
+        effects.extend(load.map(Effect::Load));
+        effects
     }
 
     fn recent_wanted(&self) -> i64 {
@@ -248,32 +314,20 @@ impl App {
         (!f.is_empty()).then_some(f)
     }
 
-    fn load_members(&mut self, offset: i64) -> Result<()> {
-        let search = self.filter().map(str::to_string);
-        self.members.rows = self.engine.members(
-            search.as_deref(),
-            Page {
-                limit: PAGE,
-                offset,
-            },
-            self.now(),
-        )?;
-        self.members.offset = offset;
-        self.members.clamp();
-        Ok(())
+    fn members_load(&self, offset: i64, select: Option<i64>) -> Load {
+        Load::Members {
+            search: self.filter().map(str::to_string),
+            at: At { offset, select },
+        }
     }
 
-    fn load_merchants(&mut self, offset: i64) -> Result<()> {
-        self.merchants.rows = self.engine.merchants(Page {
-            limit: PAGE,
-            offset,
-        })?;
-        self.merchants.offset = offset;
-        self.merchants.clamp();
-        Ok(())
+    fn merchants_load(&self, offset: i64, select: Option<i64>) -> Load {
+        Load::Merchants {
+            at: At { offset, select },
+        }
     }
 
-    fn payment_query(&self) -> PaymentQuery {
+    fn payments_load(&self, offset: i64, select: Option<i64>) -> Load {
         // The filter text names a member (id or email) or a merchant (id or code).
         let f = self.filter().map(str::to_string);
         let (member, merchant) = match f {
@@ -283,57 +337,27 @@ impl App {
             Some(t) => (Some(t), None),
             None => (None, None),
         };
-        PaymentQuery {
-            member,
-            merchant,
-            status: PAYMENT_FILTERS[self.payment_status].map(str::to_string),
+        Load::Payments {
+            query: PaymentQuery {
+                member,
+                merchant,
+                status: PAYMENT_FILTERS[self.payment_status].map(str::to_string),
+            },
+            at: At { offset, select },
         }
     }
 
-    fn load_payments(&mut self, offset: i64) -> Result<()> {
-        let q = self.payment_query();
-        self.payments.rows = match self.engine.payments(
-            &q,
-            Page {
-                limit: PAGE,
-                offset,
-            },
-            self.now(),
-        ) {
-            Ok(rows) => rows,
-            Err(e) if e.code == payctl_core::ErrorCode::NotFound => {
-                self.set_error(&format!("filter: {}", e.message));
-                Vec::new()
-            }
-            Err(e) => return Err(e),
-        };
-        self.payments.offset = offset;
-        self.payments.clamp();
-        Ok(())
-    }
-
-    fn load_settlements(&mut self, offset: i64) -> Result<()> {
+    fn settlements_load(&self, offset: i64, select: Option<i64>) -> Load {
         // The filter text names a merchant (id or code).
-        let merchant = self.filter().map(str::to_string);
-        let page = Page {
-            limit: PAGE,
-            offset,
-        };
-        self.settlements.rows = match self.engine.settlements(merchant.as_deref(), page) {
-            Ok(rows) => rows,
-            Err(e) if e.code == payctl_core::ErrorCode::NotFound => {
-                self.set_error(&format!("filter: {}", e.message));
-                Vec::new()
-            }
-            Err(e) => return Err(e),
-        };
-        self.settlements.offset = offset;
-        self.settlements.clamp();
-        Ok(())
+        Load::Settlements {
+            merchant: self.filter().map(str::to_string),
+            at: At { offset, select },
+        }
     }
 
-    fn event_query(&self) -> EventQuery {
-        match self.filter() {
+    /// The newest events (`before` = None), or older ones to append.
+    fn events_load(&self, before: Option<i64>, select: Option<i64>) -> Load {
+        let query = match self.filter() {
             // `member-mem_1`-style text is a stream, anything else a kind.
             Some(f) if f.contains('-') => EventQuery {
                 stream: Some(f.to_string()),
@@ -344,13 +368,65 @@ impl App {
                 ..EventQuery::default()
             },
             None => EventQuery::default(),
+        };
+        Load::Events {
+            query,
+            before,
+            select,
         }
     }
 
-    /// From the newest (`before` = None), or appending older ones.
-    fn load_events(&mut self, before: Option<i64>) -> Result<()> {
-        let q = self.event_query();
-        let rows = self.engine.events_newest(&q, before, PAGE)?;
+    fn loaded(&mut self, loaded: Loaded) -> Vec<Effect> {
+        let screen = match loaded {
+            Loaded::Currency(c) => {
+                self.currency = c;
+                return Vec::new();
+            }
+            Loaded::Dashboard(figures, recent) => {
+                self.dashboard = *figures;
+                self.recent_events = recent;
+                self.dashboard_of = self.data_version;
+                return Vec::new();
+            }
+            Loaded::Detail(d) => {
+                self.detail = Some(d);
+                return Vec::new();
+            }
+            Loaded::Members(at, rows) => {
+                self.members.fill(at, rows);
+                Screen::Members
+            }
+            Loaded::Merchants(at, rows) => {
+                self.merchants.fill(at, rows);
+                Screen::Merchants
+            }
+            Loaded::Payments(at, rows) => {
+                self.payments.fill(at, rows);
+                Screen::Payments
+            }
+            Loaded::Settlements(at, rows) => {
+                self.settlements.fill(at, rows);
+                Screen::Settlements
+            }
+            Loaded::Events {
+                before,
+                select,
+                rows,
+            } => {
+                self.events_in(before, select, rows);
+                Screen::Events
+            }
+        };
+        // A detail pane never shows a stale figure as current.
+        if screen == self.screen && self.detail.is_some() {
+            self.open_detail()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Events read from the newest (`before` = None), or older ones appended.
+    fn events_in(&mut self, before: Option<i64>, select: Option<i64>, rows: Vec<EventRow>) {
         if before.is_none() {
             let keep = self.events.current().map(|e| e.seq);
             self.events.rows = rows;
@@ -373,72 +449,115 @@ impl App {
                 self.events.selected = self.events.selected.saturating_sub(cut);
             }
         }
+        if let Some(target) = select {
+            self.select_event(target);
+        }
         self.events.clamp();
-        Ok(())
     }
 
-    fn open_detail(&mut self) -> Result<()> {
-        let now = self.now();
-        self.detail = match self.screen {
-            Screen::Members => match self.members.current() {
-                Some(m) => {
-                    let id = m.id.clone();
-                    let member = self.engine.member(&id, now)?;
-                    let links = self.engine.links(
-                        Some(&id),
-                        Page {
-                            limit: 20,
-                            offset: 0,
-                        },
-                    )?;
-                    let history = self.engine.history(
-                        &id,
-                        Page {
-                            limit: 30,
-                            offset: 0,
-                        },
-                    )?;
-                    let q = PaymentQuery {
-                        member: Some(id.clone()),
-                        ..PaymentQuery::default()
-                    };
-                    let payments = self.engine.payments(
-                        &q,
-                        Page {
-                            limit: 15,
-                            offset: 0,
-                        },
-                        now,
-                    )?;
-                    Some(Detail::Member(Box::new(MemberDetail {
-                        member,
-                        links,
-                        history,
-                        payments,
-                    })))
-                }
-                None => None,
-            },
-            Screen::Merchants => match self.merchants.current() {
-                Some(m) => Some(Detail::Merchant(Box::new(self.engine.merchant(&m.id)?))),
-                None => None,
-            },
-            Screen::Payments => match self.payments.current() {
-                Some(p) => Some(Detail::Payment(Box::new(self.engine.payment(&p.id, now)?))),
-                None => None,
-            },
-            Screen::Settlements => match self.settlements.current() {
-                Some(s) => Some(Detail::Settlement(Box::new(self.engine.settlement(&s.id)?))),
-                None => None,
-            },
-            Screen::Events => self
-                .events
+    /// Selects the event at `target` (clamped to the rows); scrolling away from the newest stops
+    /// following.
+    fn select_event(&mut self, target: i64) {
+        let len = self.events.rows.len() as i64;
+        self.events.selected = usize::try_from(target.clamp(0, (len - 1).max(0))).unwrap_or(0);
+        self.follow = self.events.selected == 0 && self.follow;
+    }
+
+    fn load_failed(&mut self, load: Load, e: Error) -> Vec<Effect> {
+        // A filter naming no member or merchant shows an empty list and says why.
+        let screen = match load {
+            Load::Payments { at, .. } if e.code == ErrorCode::NotFound => {
+                self.payments.fill(at, Vec::new());
+                Screen::Payments
+            }
+            Load::Settlements { at, .. } if e.code == ErrorCode::NotFound => {
+                self.settlements.fill(at, Vec::new());
+                Screen::Settlements
+            }
+            _ => {
+                self.set_failure(&e);
+                return Vec::new();
+            }
+        };
+        self.set_error(&format!("filter: {}", e.message));
+        if screen == self.screen && self.detail.is_some() {
+            self.open_detail()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn executed(&mut self, summary: &str, outcome: Result<Outcome>) -> Vec<Effect> {
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(e) => {
+                self.set_failure(&e);
+                return Vec::new();
+            }
+        };
+        match outcome.result {
+            Ok(applied) => {
+                let mut ids: Vec<String> = applied.id.iter().map(ToString::to_string).collect();
+                ids.extend(applied.settled.iter().map(ToString::to_string));
+                let what = if ids.is_empty() {
+                    "nothing to settle".to_string()
+                } else {
+                    ids.join(", ")
+                };
+                self.set_info(&format!("Done: {summary} → {what}"));
+            }
+            Err(e) => self.set_error(&format!("Refused ({}): {}", e.code, e.message)),
+        }
+        self.changed()
+    }
+
+    fn demo_loaded(&mut self, demo: Result<Demo>) -> Vec<Effect> {
+        match demo {
+            Ok(Demo::Loaded(s)) => self.set_info(&format!(
+                "Demo data set loaded: {} operations ({} applied, {} refused on purpose)",
+                s.operations, s.applied, s.rejected
+            )),
+            Ok(Demo::Malformed(n)) => {
+                self.set_error(&format!("demo data set: {n} malformed lines"))
+            }
+            Err(e) => {
+                self.set_failure(&e);
+                return Vec::new();
+            }
+        }
+        self.changed()
+    }
+
+    /// Effects that load the detail of the selection (the event pane needs none).
+    fn open_detail(&mut self) -> Vec<Effect> {
+        let load = match self.screen {
+            Screen::Members => self.members.current().map(|m| Load::Member(m.id.clone())),
+            Screen::Merchants => self
+                .merchants
                 .current()
-                .cloned()
-                .map(|e| Detail::Event(Box::new(e))),
+                .map(|m| Load::Merchant(m.id.clone())),
+            Screen::Payments => self.payments.current().map(|p| Load::Payment(p.id.clone())),
+            Screen::Settlements => self
+                .settlements
+                .current()
+                .map(|s| Load::Settlement(s.id.clone())),
+            Screen::Events => {
+                self.detail = self
+                    .events
+                    .current()
+                    .cloned()
+                    .map(|e| Detail::Event(Box::new(e)));
+                return Vec::new();
+            }
             Screen::Dashboard => None,
         };
-        Ok(())
+        match load {
+            Some(load) => vec![Effect::Load(load)],
+            None => {
+                self.detail = None;
+                Vec::new()
+            }
+        }
     }
 
     fn set_error(&mut self, text: &str) {
@@ -455,45 +574,28 @@ impl App {
         });
     }
 
-    /// Handles one message. Engine failures end up in the status line, never as a panic.
-    pub fn update(&mut self, msg: Msg) {
-        let result = match msg {
-            Msg::Tick => self.poll(),
-            Msg::Key(input) => self.key(input),
-            Msg::Resize(_, rows) => self.resize(rows),
-        };
-        if let Err(e) = result {
-            self.set_error(&format!("{}: {}", e.code, e.message));
-        }
+    /// An engine failure, with its code.
+    fn set_failure(&mut self, e: &Error) {
+        self.set_error(&format!("{}: {}", e.code, e.message));
     }
 
     /// A taller screen than the latest events were loaded for loads them again.
-    fn resize(&mut self, rows: u16) -> Result<()> {
+    fn resize(&mut self, rows: u16) -> Vec<Effect> {
         let before = self.recent_wanted();
         self.height = Some(rows);
         if self.recent_wanted() > before {
             self.dashboard_of = None;
             if self.screen == Screen::Dashboard {
-                self.refresh()?;
+                return self.refresh();
             }
         }
-        Ok(())
+        Vec::new()
     }
 
-    /// Another process wrote? Then reload what is on screen.
-    fn poll(&mut self) -> Result<()> {
-        let v = self.engine.data_version()?;
-        if v != self.data_version {
-            self.data_version = v;
-            self.refresh()?;
-        }
-        Ok(())
-    }
-
-    fn key(&mut self, input: Input) -> Result<()> {
+    fn key(&mut self, input: Input) -> Vec<Effect> {
         if input == Input::Interrupt {
             self.quit = true;
-            return Ok(());
+            return Vec::new();
         }
         if self.form.is_some() {
             return self.form_key(input);
@@ -505,7 +607,7 @@ impl App {
                     self.search_input = None;
                     self.filters[self.screen.index()] = f;
                     self.reset_list();
-                    self.refresh()?;
+                    return self.refresh();
                 }
                 Input::Esc => self.search_input = None,
                 Input::Backspace => {
@@ -514,7 +616,7 @@ impl App {
                 Input::Char(c) if text.chars().count() < 100 => text.push(c),
                 _ => {}
             }
-            return Ok(());
+            return Vec::new();
         }
         if self.help {
             if matches!(
@@ -523,7 +625,7 @@ impl App {
             ) {
                 self.help = false;
             }
-            return Ok(());
+            return Vec::new();
         }
         match input {
             Input::Char('?') => self.help = true,
@@ -533,46 +635,46 @@ impl App {
                 } else if !self.filters[self.screen.index()].is_empty() {
                     self.filters[self.screen.index()].clear();
                     self.reset_list();
-                    self.refresh()?;
+                    return self.refresh();
                 } else if input == Input::Char('q') || self.screen == Screen::Dashboard {
                     self.quit = true;
                 } else {
-                    self.goto(Screen::Dashboard)?;
+                    return self.goto(Screen::Dashboard);
                 }
             }
-            Input::Tab => self.goto(Screen::ALL[(self.screen.index() + 1) % 6])?,
-            Input::BackTab => self.goto(Screen::ALL[(self.screen.index() + 5) % 6])?,
+            Input::Tab => return self.goto(Screen::ALL[(self.screen.index() + 1) % 6]),
+            Input::BackTab => return self.goto(Screen::ALL[(self.screen.index() + 5) % 6]),
             Input::Char(c @ '1'..='6') => {
                 let i = (c as usize) - ('1' as usize);
-                self.goto(Screen::ALL[i])?;
+                return self.goto(Screen::ALL[i]);
             }
             // Merchants are few and not searchable: a filter there would filter nothing.
             Input::Char('/') if !matches!(self.screen, Screen::Dashboard | Screen::Merchants) => {
                 self.search_input = Some(self.filters[self.screen.index()].clone());
             }
-            Input::Up | Input::Char('k') => self.move_by(-1)?,
-            Input::Down | Input::Char('j') => self.move_by(1)?,
-            Input::PageUp => self.move_by(-20)?,
-            Input::PageDown => self.move_by(20)?,
+            Input::Up | Input::Char('k') => return self.move_by(-1),
+            Input::Down | Input::Char('j') => return self.move_by(1),
+            Input::PageUp => return self.move_by(-20),
+            Input::PageDown => return self.move_by(20),
             Input::Home | Input::Char('g') => {
                 self.reset_list();
-                self.refresh()?;
+                return self.refresh();
             }
-            Input::End | Input::Char('G') => self.move_by(i64::from(u16::MAX))?,
+            Input::End | Input::Char('G') => return self.move_by(i64::from(u16::MAX)),
             Input::Enter => {
                 if self.detail.is_some() {
                     self.detail = None;
                 } else {
-                    self.open_detail()?;
+                    return self.open_detail();
                 }
             }
-            Input::Char(c) => self.screen_key(c)?,
+            Input::Char(c) => return self.screen_key(c),
             _ => {}
         }
-        Ok(())
+        Vec::new()
     }
 
-    fn goto(&mut self, screen: Screen) -> Result<()> {
+    fn goto(&mut self, screen: Screen) -> Vec<Effect> {
         self.screen = screen;
         self.detail = None;
         self.refresh()
@@ -591,51 +693,51 @@ impl App {
     }
 
     /// Moves the selection, paging in rows past either end of what is loaded.
-    fn move_by(&mut self, delta: i64) -> Result<()> {
-        macro_rules! paged {
-            ($list:ident, $load:ident) => {{
-                let len = self.$list.rows.len() as i64;
-                let target = self.$list.selected as i64 + delta;
-                if target >= len && len == PAGE {
-                    let new_offset = self.$list.offset + len / 2;
-                    let abs = self.$list.offset + target.min(len + PAGE / 2 - 1);
-                    self.$load(new_offset)?;
-                    self.$list.selected = (abs - new_offset).max(0) as usize;
-                } else if target < 0 && self.$list.offset > 0 {
-                    let new_offset = (self.$list.offset - PAGE / 2).max(0);
-                    let abs = (self.$list.offset + target).max(0);
-                    self.$load(new_offset)?;
-                    self.$list.selected = (abs - new_offset).max(0) as usize;
-                } else {
-                    self.$list.selected = target.clamp(0, (len - 1).max(0)) as usize;
+    fn move_by(&mut self, delta: i64) -> Vec<Effect> {
+        let (step, load): (Step, PageLoad) = match self.screen {
+            Screen::Dashboard => return Vec::new(),
+            Screen::Members => (self.members.step(delta), App::members_load),
+            Screen::Merchants => (self.merchants.step(delta), App::merchants_load),
+            Screen::Payments => (self.payments.step(delta), App::payments_load),
+            Screen::Settlements => (self.settlements.step(delta), App::settlements_load),
+            Screen::Events => return self.move_event(delta),
+        };
+        match step {
+            Step::Within(row) => {
+                match self.screen {
+                    Screen::Members => self.members.selected = row,
+                    Screen::Merchants => self.merchants.selected = row,
+                    Screen::Payments => self.payments.selected = row,
+                    Screen::Settlements => self.settlements.selected = row,
+                    Screen::Dashboard | Screen::Events => {}
                 }
-                self.$list.clamp();
-            }};
+                self.reopen_detail()
+            }
+            Step::Load(at) => vec![Effect::Load(load(self, at.offset, at.select))],
         }
-        match self.screen {
-            Screen::Dashboard => {}
-            Screen::Members => paged!(members, load_members),
-            Screen::Merchants => paged!(merchants, load_merchants),
-            Screen::Payments => paged!(payments, load_payments),
-            Screen::Settlements => paged!(settlements, load_settlements),
-            Screen::Events => {
-                let len = self.events.rows.len() as i64;
-                let target = self.events.selected as i64 + delta;
-                if target >= len {
-                    if let Some(last) = self.events.rows.last().map(|e| e.seq) {
-                        self.load_events(Some(last))?;
-                    }
-                }
-                let len = self.events.rows.len() as i64;
-                self.events.selected = target.clamp(0, (len - 1).max(0)) as usize;
-                // Scrolling away from the newest stops following.
-                self.follow = self.events.selected == 0 && self.follow;
+    }
+
+    /// Events page in only towards older ones (the newest come with a refresh).
+    fn move_event(&mut self, delta: i64) -> Vec<Effect> {
+        let target = self.events.selected as i64 + delta;
+        match self.events.rows.last() {
+            Some(last) if target >= self.events.rows.len() as i64 => {
+                vec![Effect::Load(self.events_load(Some(last.seq), Some(target)))]
+            }
+            _ => {
+                self.select_event(target);
+                self.reopen_detail()
             }
         }
+    }
+
+    /// The detail pane, when open, follows the selection.
+    fn reopen_detail(&mut self) -> Vec<Effect> {
         if self.detail.is_some() {
-            self.open_detail()?;
+            self.open_detail()
+        } else {
+            Vec::new()
         }
-        Ok(())
     }
 
     fn prefill(&self) -> Prefill {
@@ -661,7 +763,7 @@ impl App {
         }
     }
 
-    fn screen_key(&mut self, c: char) -> Result<()> {
+    fn screen_key(&mut self, c: char) -> Vec<Effect> {
         let action = match (self.screen, c) {
             (Screen::Members, 'n') | (Screen::Dashboard, 'n') => Some(Action::RegisterMember),
             (Screen::Members, 'l') => Some(Action::LinkBank),
@@ -678,20 +780,17 @@ impl App {
             (Screen::Payments, 'f') => {
                 self.payment_status = (self.payment_status + 1) % PAYMENT_FILTERS.len();
                 self.reset_list();
-                self.refresh()?;
-                None
+                return self.refresh();
             }
             (Screen::Events, 'f') => {
                 self.follow = !self.follow;
-                if self.follow {
-                    self.load_events(None)?;
-                }
-                None
+                return if self.follow {
+                    vec![Effect::Load(self.events_load(None, None))]
+                } else {
+                    Vec::new()
+                };
             }
-            (Screen::Dashboard, 'd') if self.is_empty_store() => {
-                self.load_demo()?;
-                None
-            }
+            (Screen::Dashboard, 'd') if self.is_empty_store() => return vec![Effect::LoadDemo],
             _ => None,
         };
         if let Some(a) = action {
@@ -702,12 +801,12 @@ impl App {
             };
             self.form = Some(Form::new(a, &pre));
         }
-        Ok(())
+        Vec::new()
     }
 
-    fn form_key(&mut self, input: Input) -> Result<()> {
+    fn form_key(&mut self, input: Input) -> Vec<Effect> {
         let Some(form) = &mut self.form else {
-            return Ok(());
+            return Vec::new();
         };
         if form.confirming.is_some() {
             match input {
@@ -715,13 +814,13 @@ impl App {
                     let valid = form.validate(self.currency);
                     self.form = None;
                     if let Ok((command, summary)) = valid {
-                        self.run_action(&command, &summary)?;
+                        return vec![Effect::Execute { command, summary }];
                     }
                 }
                 Input::Char('n') | Input::Char('N') | Input::Esc => form.confirming = None,
                 _ => {}
             }
-            return Ok(());
+            return Vec::new();
         }
         let n = form.fields.len();
         match input {
@@ -754,79 +853,6 @@ impl App {
             },
             _ => {}
         }
-        Ok(())
-    }
-
-    /// Loads the demo data set (`payctl demo`'s default) through the import path.
-    fn load_demo(&mut self) -> Result<()> {
-        struct Quiet;
-        impl payctl_core::import::ImportObserver for Quiet {}
-        let io = |e: std::io::Error| payctl_core::Error::internal(format!("demo data set: {e}"));
-        let mut file = tempfile::NamedTempFile::new().map_err(io)?;
-        payctl_core::demo::generate(
-            &payctl_core::demo::DemoOptions::default(),
-            file.as_file_mut(),
-        )
-        .map_err(io)?;
-        let options = payctl_core::import::ImportOptions {
-            dry_run: false,
-            require_keys: false,
-            actor: self.actor.clone(),
-            batch_lines: None,
-        };
-        let format = payctl_core::import::Format::Jsonl;
-        match self
-            .engine
-            .import(file.path(), format, &options, &mut Quiet)?
-        {
-            Ok(s) => self.set_info(&format!(
-                "Demo data set loaded: {} operations ({} applied, {} refused on purpose)",
-                s.operations, s.applied, s.rejected
-            )),
-            Err((n, _)) => self.set_error(&format!("demo data set: {n} malformed lines")),
-        }
-        self.data_version = self.engine.data_version()?;
-        self.dashboard_of = None;
-        self.refresh()
-    }
-
-    /// Runs a confirmed action through the engine, like a CLI command with its own key.
-    fn run_action(&mut self, command: &Command, summary: &str) -> Result<()> {
-        self.actions_run += 1;
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let ctx = Context {
-            at: None,
-            actor: self.actor.clone(),
-            idempotency_key: Some(format!(
-                "tui-{}-{nanos}-{}",
-                std::process::id(),
-                self.actions_run
-            )),
-        };
-        let outcome = self.engine.execute(command, &ctx)?;
-        match outcome.result {
-            Ok(applied) => {
-                let mut ids: Vec<String> = applied.id.iter().map(ToString::to_string).collect();
-                ids.extend(applied.settled.iter().map(ToString::to_string));
-                let what = if ids.is_empty() {
-                    "nothing to settle".to_string()
-                } else {
-                    ids.join(", ")
-                };
-                self.set_info(&format!("Done: {summary} → {what}"));
-            }
-            Err(e) => self.set_error(&format!("Refused ({}): {}", e.code, e.message)),
-        }
-        self.data_version = self.engine.data_version()?;
-        self.dashboard_of = None;
-        self.refresh()
-    }
-
-    /// "now" as the console shows it.
-    pub fn now_text(&self) -> String {
-        clock::to_display(self.now())
+        Vec::new()
     }
 }

@@ -1,5 +1,6 @@
 //! The terminal: raw mode and the alternate screen on the way in, always restored on the way out
-//! (also after a panic), and the event loop.
+//! (also after a panic), and the event loop: each message to `App::update`, the effects it returns
+//! run by the `Runner`.
 
 use std::io::{Stdout, stdout};
 use std::path::Path;
@@ -14,8 +15,9 @@ use payctl_core::Engine;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-use crate::app::{App, Msg};
+use crate::app::Msg;
 use crate::keys::translate;
+use crate::runner::Runner;
 use crate::view::render;
 
 /// How often the console checks for writes by other processes.
@@ -42,7 +44,8 @@ pub fn run(db: &Path, actor: &str) -> Result<(), Box<dyn std::error::Error>> {
         ..payctl_core::Context::default()
     };
     let engine = Engine::open_or_create(db, &payctl_core::InitOptions::default(), &ctx)?;
-    let mut app = App::new(engine, actor, Box::new(payctl_core::clock::now))?;
+    let mut runner = Runner::new(engine, actor, Box::new(payctl_core::clock::now));
+    let mut app = runner.start()?;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
@@ -55,7 +58,7 @@ pub fn run(db: &Path, actor: &str) -> Result<(), Box<dyn std::error::Error>> {
         Terminal::new(CrosstermBackend::new(stdout()))?;
     terminal.clear()?;
     let size = terminal.size()?;
-    app.update(Msg::Resize(size.width, size.height));
+    runner.send(&mut app, Msg::Resize(size.width, size.height));
     let mut last_poll = Instant::now();
     while !app.quit {
         terminal.draw(|f| render(&app, f))?;
@@ -64,15 +67,17 @@ pub fn run(db: &Path, actor: &str) -> Result<(), Box<dyn std::error::Error>> {
             match event::read()? {
                 Event::Key(key) => {
                     if let Some(input) = translate(&key) {
-                        app.update(Msg::Key(input));
+                        runner.send(&mut app, Msg::Key(input));
                     }
                 }
-                Event::Resize(width, height) => app.update(Msg::Resize(width, height)),
+                Event::Resize(width, height) => {
+                    runner.send(&mut app, Msg::Resize(width, height));
+                }
                 _ => {}
             }
         }
         if last_poll.elapsed() >= POLL {
-            app.update(Msg::Tick);
+            runner.send(&mut app, Msg::Tick);
             last_poll = Instant::now();
         }
     }

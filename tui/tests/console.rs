@@ -5,12 +5,14 @@ use chrono::{TimeZone, Utc};
 use payctl_core::import::{Format, ImportObserver, ImportOptions};
 use payctl_core::{Context, Engine, InitOptions, OpenMode};
 use payctl_tui::keys::Input;
-use payctl_tui::{App, Msg, Screen, view};
+use payctl_tui::{App, Msg, Runner, Screen, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 #[path = "console/large.rs"]
 mod large;
+#[path = "console/update.rs"]
+mod update;
 
 struct Quiet;
 impl ImportObserver for Quiet {}
@@ -44,12 +46,19 @@ fn sample_engine(dir: &tempfile::TempDir) -> Engine {
     engine
 }
 
-fn app(dir: &tempfile::TempDir) -> App {
+/// A console over `engine` at a fixed time: its state, and the runner that carries out its
+/// effects.
+fn console(engine: Engine, now: chrono::DateTime<Utc>) -> (App, Runner) {
+    let mut run = Runner::new(engine, "test", Box::new(move || now));
+    (run.start().expect("app"), run)
+}
+
+fn app(dir: &tempfile::TempDir) -> (App, Runner) {
     let now = Utc
         .with_ymd_and_hms(2026, 3, 5, 0, 0, 0)
         .single()
         .expect("time");
-    App::new(sample_engine(dir), "test", Box::new(move || now)).expect("app")
+    console(sample_engine(dir), now)
 }
 
 fn draw(app: &App) -> String {
@@ -62,22 +71,22 @@ fn draw_at(app: &App, width: u16, height: u16) -> String {
     format!("{}", terminal.backend())
 }
 
-fn keys(app: &mut App, inputs: &[Input]) {
+fn keys(app: &mut App, run: &mut Runner, inputs: &[Input]) {
     for i in inputs {
-        app.update(Msg::Key(*i));
+        run.send(app, Msg::Key(*i));
     }
 }
 
-fn typed(app: &mut App, text: &str) {
+fn typed(app: &mut App, run: &mut Runner, text: &str) {
     for c in text.chars() {
-        app.update(Msg::Key(Input::Char(c)));
+        run.send(app, Msg::Key(Input::Char(c)));
     }
 }
 
 #[test]
 fn every_screen_renders_the_sample_data_set() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
+    let (mut app, mut run) = app(&dir);
     insta::assert_snapshot!("dashboard", draw(&app));
     for (key, name) in [
         ('2', "members"),
@@ -86,7 +95,7 @@ fn every_screen_renders_the_sample_data_set() {
         ('5', "settlements"),
         ('6', "events"),
     ] {
-        keys(&mut app, &[Input::Char(key)]);
+        keys(&mut app, &mut run, &[Input::Char(key)]);
         insta::assert_snapshot!(name, draw(&app));
     }
 }
@@ -94,13 +103,13 @@ fn every_screen_renders_the_sample_data_set() {
 #[test]
 fn detail_panes_show_what_the_selection_is_made_of() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
-    keys(&mut app, &[Input::Char('2'), Input::Enter]);
+    let (mut app, mut run) = app(&dir);
+    keys(&mut app, &mut run, &[Input::Char('2'), Input::Enter]);
     insta::assert_snapshot!("member_detail", draw(&app));
-    keys(&mut app, &[Input::Char('5'), Input::Enter]);
+    keys(&mut app, &mut run, &[Input::Char('5'), Input::Enter]);
     insta::assert_snapshot!("settlement_detail", draw(&app));
     // The event pane shows wall-clock and hash fields: checked by content, not snapshot.
-    keys(&mut app, &[Input::Char('6'), Input::Enter]);
+    keys(&mut app, &mut run, &[Input::Char('6'), Input::Enter]);
     let screen = draw(&app);
     for needle in [
         "Event 29",
@@ -117,11 +126,11 @@ fn detail_panes_show_what_the_selection_is_made_of() {
 #[test]
 fn help_overlay_lists_the_keys_of_the_current_screen() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
-    keys(&mut app, &[Input::Char('4'), Input::Char('?')]);
+    let (mut app, mut run) = app(&dir);
+    keys(&mut app, &mut run, &[Input::Char('4'), Input::Char('?')]);
     assert!(app.help);
     insta::assert_snapshot!("help_payments", draw(&app));
-    keys(&mut app, &[Input::Esc]);
+    keys(&mut app, &mut run, &[Input::Esc]);
     assert!(!app.help);
     assert!(!app.quit, "Esc closes the overlay, it does not quit");
 }
@@ -129,10 +138,10 @@ fn help_overlay_lists_the_keys_of_the_current_screen() {
 #[test]
 fn a_form_shows_the_validation_error_inline_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
-    keys(&mut app, &[Input::Char('2'), Input::Char('c')]);
-    typed(&mut app, "1.5");
-    keys(&mut app, &[Input::Enter]);
+    let (mut app, mut run) = app(&dir);
+    keys(&mut app, &mut run, &[Input::Char('2'), Input::Char('c')]);
+    typed(&mut app, &mut run, "1.5");
+    keys(&mut app, &mut run, &[Input::Enter]);
     insta::assert_snapshot!("recharge_form_error", draw(&app));
     let form = app.form.as_ref().expect("form stays open");
     assert!(
@@ -146,10 +155,10 @@ fn a_form_shows_the_validation_error_inline_and_changes_nothing() {
 #[test]
 fn recharge_through_the_form_moves_money_after_confirmation_only() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
-    keys(&mut app, &[Input::Char('2'), Input::Char('c')]);
-    typed(&mut app, "5,000");
-    keys(&mut app, &[Input::Enter]);
+    let (mut app, mut run) = app(&dir);
+    keys(&mut app, &mut run, &[Input::Char('2'), Input::Char('c')]);
+    typed(&mut app, &mut run, "5,000");
+    keys(&mut app, &mut run, &[Input::Enter]);
     let summary = app
         .form
         .as_ref()
@@ -160,9 +169,9 @@ fn recharge_through_the_form_moves_money_after_confirmation_only() {
         "{summary}"
     );
     // Declining goes back to editing; nothing moved.
-    keys(&mut app, &[Input::Char('n')]);
+    keys(&mut app, &mut run, &[Input::Char('n')]);
     assert_eq!(app.members.rows[0].balance.to_string(), "47000");
-    keys(&mut app, &[Input::Enter, Input::Char('y')]);
+    keys(&mut app, &mut run, &[Input::Enter, Input::Char('y')]);
     assert!(app.form.is_none());
     let status = app.status.clone().expect("status");
     assert!(!status.error && status.text.contains("rch_"), "{status:?}");
@@ -172,14 +181,15 @@ fn recharge_through_the_form_moves_money_after_confirmation_only() {
 #[test]
 fn a_refused_action_is_shown_as_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
+    let (mut app, mut run) = app(&dir);
     // mem_3 has no linked account: recharge is refused with no_linked_account.
     keys(
         &mut app,
+        &mut run,
         &[Input::Char('2'), Input::Down, Input::Down, Input::Char('c')],
     );
-    typed(&mut app, "1000");
-    keys(&mut app, &[Input::Enter, Input::Char('y')]);
+    typed(&mut app, &mut run, "1000");
+    keys(&mut app, &mut run, &[Input::Enter, Input::Char('y')]);
     let status = app.status.clone().expect("status");
     assert!(
         status.error && status.text.contains("no_linked_account"),
@@ -190,31 +200,31 @@ fn a_refused_action_is_shown_as_refused() {
 #[test]
 fn keys_switch_screens_search_and_quit() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
+    let (mut app, mut run) = app(&dir);
     assert_eq!(app.screen, Screen::Dashboard);
-    keys(&mut app, &[Input::Tab]);
+    keys(&mut app, &mut run, &[Input::Tab]);
     assert_eq!(app.screen, Screen::Members);
-    keys(&mut app, &[Input::BackTab, Input::BackTab]);
+    keys(&mut app, &mut run, &[Input::BackTab, Input::BackTab]);
     assert_eq!(app.screen, Screen::Events);
-    keys(&mut app, &[Input::Char('2'), Input::Char('/')]);
-    typed(&mut app, "junho");
-    keys(&mut app, &[Input::Enter]);
+    keys(&mut app, &mut run, &[Input::Char('2'), Input::Char('/')]);
+    typed(&mut app, &mut run, "junho");
+    keys(&mut app, &mut run, &[Input::Enter]);
     assert_eq!(app.members.rows.len(), 1);
     assert_eq!(app.members.rows[0].id, "mem_2");
     // Esc clears the filter first, then goes back to the dashboard; q quits.
-    keys(&mut app, &[Input::Esc]);
+    keys(&mut app, &mut run, &[Input::Esc]);
     assert_eq!(app.members.rows.len(), 3);
-    keys(&mut app, &[Input::Esc]);
+    keys(&mut app, &mut run, &[Input::Esc]);
     assert_eq!(app.screen, Screen::Dashboard);
-    keys(&mut app, &[Input::Char('q')]);
+    keys(&mut app, &mut run, &[Input::Char('q')]);
     assert!(app.quit);
 }
 
 #[test]
 fn another_process_writing_shows_up_on_the_next_tick() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
-    keys(&mut app, &[Input::Char('2')]);
+    let (mut app, mut run) = app(&dir);
+    keys(&mut app, &mut run, &[Input::Char('2')]);
     assert_eq!(app.members.rows.len(), 3);
     // Another connection (as another process would) registers a member.
     let mut other =
@@ -231,14 +241,14 @@ fn another_process_writing_shows_up_on_the_next_tick() {
         idempotency_key: None,
     };
     assert!(other.execute(&cmd, &ctx).expect("execute").result.is_ok());
-    app.update(Msg::Tick);
+    run.send(&mut app, Msg::Tick);
     assert_eq!(app.members.rows.len(), 4);
 }
 
 #[test]
 fn names_with_escape_codes_are_drawn_harmless() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
+    let (mut app, mut run) = app(&dir);
     let mut other =
         Engine::open(&dir.path().join("console.db"), OpenMode::MustExist).expect("open");
     let cmd = payctl_core::domain::Command::RegisterMember {
@@ -253,7 +263,7 @@ fn names_with_escape_codes_are_drawn_harmless() {
         idempotency_key: None,
     };
     assert!(other.execute(&cmd, &ctx).expect("execute").result.is_ok());
-    keys(&mut app, &[Input::Char('2')]);
+    keys(&mut app, &mut run, &[Input::Char('2')]);
     let screen = draw(&app);
     assert!(
         !screen.contains('\u{1b}'),
@@ -271,10 +281,10 @@ fn an_empty_store_offers_the_demo_data_set_and_loads_it() {
         .with_ymd_and_hms(2026, 3, 20, 0, 0, 0)
         .single()
         .expect("time");
-    let mut app = App::new(engine, "test", Box::new(move || now)).expect("app");
+    let (mut app, mut run) = console(engine, now);
     assert!(app.is_empty_store());
     assert!(draw(&app).contains("press d for demo data"));
-    keys(&mut app, &[Input::Char('d')]);
+    keys(&mut app, &mut run, &[Input::Char('d')]);
     let status = app.status.clone().expect("status");
     assert!(
         !status.error && status.text.contains("Demo data set loaded"),
@@ -286,20 +296,20 @@ fn an_empty_store_offers_the_demo_data_set_and_loads_it() {
 #[test]
 fn every_screen_draws_at_any_terminal_size_without_panicking() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
+    let (mut app, mut run) = app(&dir);
     for (w, h) in [(1, 1), (10, 4), (40, 10), (80, 24), (250, 70)] {
         for screen in ['1', '2', '3', '4', '5', '6'] {
-            keys(&mut app, &[Input::Char(screen), Input::Enter]);
+            keys(&mut app, &mut run, &[Input::Char(screen), Input::Enter]);
             let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
             terminal.draw(|f| view::render(&app, f)).expect("draw");
-            keys(&mut app, &[Input::Char('?')]);
+            keys(&mut app, &mut run, &[Input::Char('?')]);
             terminal.draw(|f| view::render(&app, f)).expect("draw help");
-            keys(&mut app, &[Input::Esc, Input::Esc]);
+            keys(&mut app, &mut run, &[Input::Esc, Input::Esc]);
         }
-        keys(&mut app, &[Input::Char('2'), Input::Char('c')]);
+        keys(&mut app, &mut run, &[Input::Char('2'), Input::Char('c')]);
         let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         terminal.draw(|f| view::render(&app, f)).expect("draw form");
-        keys(&mut app, &[Input::Esc]);
+        keys(&mut app, &mut run, &[Input::Esc]);
     }
 }
 
@@ -308,7 +318,7 @@ fn empty_lists_say_so() {
     let dir = tempfile::tempdir().expect("tempdir");
     let engine =
         Engine::open(&dir.path().join("empty.db"), OpenMode::CreateIfMissing).expect("open");
-    let mut app = App::new(engine, "test", Box::new(Utc::now)).expect("app");
+    let (mut app, mut run) = console(engine, Utc::now());
     assert!(draw_at(&app, 80, 24).contains("nothing unsettled"));
     for (key, says) in [
         ('2', "no members yet (n: register one)"),
@@ -316,7 +326,7 @@ fn empty_lists_say_so() {
         ('4', "no payments yet"),
         ('5', "no settlements yet (s: settle every merchant)"),
     ] {
-        keys(&mut app, &[Input::Char(key)]);
+        keys(&mut app, &mut run, &[Input::Char(key)]);
         let screen = draw_at(&app, 80, 24);
         assert!(screen.contains(says), "{says:?} missing:\n{screen}");
     }
@@ -325,31 +335,32 @@ fn empty_lists_say_so() {
 #[test]
 fn a_search_or_filter_that_matches_nothing_says_no_matches() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
-    keys(&mut app, &[Input::Char('2'), Input::Char('/')]);
-    typed(&mut app, "nobody-by-this-name");
-    keys(&mut app, &[Input::Enter]);
+    let (mut app, mut run) = app(&dir);
+    keys(&mut app, &mut run, &[Input::Char('2'), Input::Char('/')]);
+    typed(&mut app, &mut run, "nobody-by-this-name");
+    keys(&mut app, &mut run, &[Input::Enter]);
     assert!(app.members.rows.is_empty());
     let screen = draw_at(&app, 80, 24);
     assert!(screen.contains("no matches"), "{screen}");
     // The sample holds no authorized payment: that status filter matches nothing.
-    keys(&mut app, &[Input::Char('4'), Input::Char('f')]);
+    keys(&mut app, &mut run, &[Input::Char('4'), Input::Char('f')]);
     assert!(app.payments.rows.is_empty());
     assert!(draw_at(&app, 80, 24).contains("no matches"));
     // Settlements filter by merchant (id or code).
-    keys(&mut app, &[Input::Char('5'), Input::Char('/')]);
-    typed(&mut app, "HANBIT-GN");
-    keys(&mut app, &[Input::Enter]);
+    keys(&mut app, &mut run, &[Input::Char('5'), Input::Char('/')]);
+    typed(&mut app, &mut run, "HANBIT-GN");
+    keys(&mut app, &mut run, &[Input::Enter]);
     assert_eq!(app.settlements.rows.len(), 1);
-    keys(&mut app, &[Input::Char('/')]);
-    typed(&mut app, "X");
-    keys(&mut app, &[Input::Enter]);
+    keys(&mut app, &mut run, &[Input::Char('/')]);
+    typed(&mut app, &mut run, "X");
+    keys(&mut app, &mut run, &[Input::Enter]);
     assert!(app.settlements.rows.is_empty());
     assert!(draw_at(&app, 80, 24).contains("no matches"));
-    keys(&mut app, &[Input::Esc]);
+    keys(&mut app, &mut run, &[Input::Esc]);
     // A member with nothing linked, no history and no payment: each part of its pane says so.
     keys(
         &mut app,
+        &mut run,
         &[Input::Char('2'), Input::Esc, Input::End, Input::Enter],
     );
     let screen = draw_at(&app, 110, 30);
@@ -360,16 +371,17 @@ fn a_search_or_filter_that_matches_nothing_says_no_matches() {
 #[test]
 fn a_long_refusal_wraps_in_the_status_line_instead_of_being_cut() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
+    let (mut app, mut run) = app(&dir);
     // mem_3 has no money and no linked account to recharge from.
     keys(
         &mut app,
+        &mut run,
         &[Input::Char('2'), Input::Down, Input::Down, Input::Char('p')],
     );
-    typed(&mut app, "HANBIT-GN");
-    keys(&mut app, &[Input::Tab]);
-    typed(&mut app, "999,999,999,999,999");
-    keys(&mut app, &[Input::Enter, Input::Char('y')]);
+    typed(&mut app, &mut run, "HANBIT-GN");
+    keys(&mut app, &mut run, &[Input::Tab]);
+    typed(&mut app, &mut run, "999,999,999,999,999");
+    keys(&mut app, &mut run, &[Input::Enter, Input::Char('y')]);
     let status = app.status.clone().expect("status");
     assert!(status.error && status.text.len() > 80, "{status:?}");
     // Everything under the screen's bottom border is the status line, grown to hold it all.
@@ -387,10 +399,10 @@ fn a_long_refusal_wraps_in_the_status_line_instead_of_being_cut() {
 #[test]
 fn a_long_confirmation_keeps_its_prompt_in_view_at_80_columns() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
-    keys(&mut app, &[Input::Char('2'), Input::Char('c')]);
-    typed(&mut app, "999,999,999,999,999");
-    keys(&mut app, &[Input::Enter]);
+    let (mut app, mut run) = app(&dir);
+    keys(&mut app, &mut run, &[Input::Char('2'), Input::Char('c')]);
+    typed(&mut app, &mut run, "999,999,999,999,999");
+    keys(&mut app, &mut run, &[Input::Enter]);
     let summary = app
         .form
         .as_ref()
@@ -405,9 +417,9 @@ fn a_long_confirmation_keeps_its_prompt_in_view_at_80_columns() {
 #[test]
 fn settlements_show_refunds_and_deficit_and_merchants_their_carried_deficit() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = app(&dir);
+    let (mut app, mut run) = app(&dir);
     // The sample refunds 5,500 of pay_2 after stl_1 settled it: mer_1 carries that deficit.
-    keys(&mut app, &[Input::Char('3')]);
+    keys(&mut app, &mut run, &[Input::Char('3')]);
     assert_eq!(app.merchants.rows[0].deficit.to_string(), "5500");
     let screen = draw_at(&app, 80, 24);
     assert!(
@@ -415,7 +427,7 @@ fn settlements_show_refunds_and_deficit_and_merchants_their_carried_deficit() {
         "{screen}"
     );
     // stl_1 settled pay_1 net of its 1,500 refund.
-    keys(&mut app, &[Input::Char('5')]);
+    keys(&mut app, &mut run, &[Input::Char('5')]);
     let screen = draw_at(&app, 80, 24);
     for needle in ["REFUNDS", "DEFICIT", "1,500"] {
         assert!(screen.contains(needle), "{needle:?} missing:\n{screen}");

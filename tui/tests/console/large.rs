@@ -7,10 +7,10 @@ use payctl_core::money::Currency;
 use payctl_core::{Context, Engine, InitOptions, OpenMode};
 use payctl_tui::keys::Input;
 use payctl_tui::text::amount;
-use payctl_tui::{App, Msg};
+use payctl_tui::{App, Msg, Runner};
 use rust_decimal::Decimal;
 
-use super::{Quiet, draw_at, keys};
+use super::{Quiet, console, draw_at, keys};
 
 /// The largest single amount, in minor units (payctl_core::money::MAX_AMOUNT_MINOR).
 const MAX: i64 = 999_999_999_999_999;
@@ -129,46 +129,53 @@ fn large_engine(dir: &tempfile::TempDir, currency: Currency) -> Engine {
     engine
 }
 
-fn large_app(dir: &tempfile::TempDir, currency: Currency) -> App {
+fn large_app(dir: &tempfile::TempDir, currency: Currency) -> (App, Runner) {
     app_with(large_engine(dir, currency))
 }
 
 /// A fresh console over the store `large_engine` left in `dir`.
-fn app_over(dir: &tempfile::TempDir) -> App {
+fn app_over(dir: &tempfile::TempDir) -> (App, Runner) {
     let path = dir.path().join("large.db");
     app_with(Engine::open(&path, OpenMode::MustExist).expect("open"))
 }
 
-fn app_with(engine: Engine) -> App {
-    let now = start() + Duration::days(3);
-    App::new(engine, "test", Box::new(move || now)).expect("app")
+fn app_with(engine: Engine) -> (App, Runner) {
+    console(engine, start() + Duration::days(3))
 }
 
 /// Every screen and detail pane of `app`, one frame after another.
-fn every_screen(app: &mut App, width: u16, height: u16) -> String {
+fn every_screen((mut app, mut run): (App, Runner), width: u16, height: u16) -> String {
     let mut out = String::new();
     let mut frame = |app: &App, name: &str| {
         out.push_str(&format!("── {name} ──\n{}\n", draw_at(app, width, height)));
     };
-    frame(app, "dashboard");
-    keys(app, &[Input::Char('2')]);
-    frame(app, "members");
-    keys(app, &[Input::Down, Input::Enter]);
-    frame(app, "member mem_2");
-    keys(app, &[Input::Char('3')]);
-    frame(app, "merchants");
-    keys(app, &[Input::Enter]);
-    frame(app, "merchant mer_1");
-    keys(app, &[Input::Char('4')]);
-    frame(app, "payments");
-    keys(app, &[Input::Down, Input::Down, Input::Enter]);
-    frame(app, "payment pay_204");
-    keys(app, &[Input::Char('5')]);
-    frame(app, "settlements");
-    keys(app, &[Input::Down, Input::Down, Input::Enter]);
-    frame(app, "settlement stl_1");
-    keys(app, &[Input::Char('6')]);
-    frame(app, "events");
+    frame(&app, "dashboard");
+    keys(&mut app, &mut run, &[Input::Char('2')]);
+    frame(&app, "members");
+    keys(&mut app, &mut run, &[Input::Down, Input::Enter]);
+    frame(&app, "member mem_2");
+    keys(&mut app, &mut run, &[Input::Char('3')]);
+    frame(&app, "merchants");
+    keys(&mut app, &mut run, &[Input::Enter]);
+    frame(&app, "merchant mer_1");
+    keys(&mut app, &mut run, &[Input::Char('4')]);
+    frame(&app, "payments");
+    keys(
+        &mut app,
+        &mut run,
+        &[Input::Down, Input::Down, Input::Enter],
+    );
+    frame(&app, "payment pay_204");
+    keys(&mut app, &mut run, &[Input::Char('5')]);
+    frame(&app, "settlements");
+    keys(
+        &mut app,
+        &mut run,
+        &[Input::Down, Input::Down, Input::Enter],
+    );
+    frame(&app, "settlement stl_1");
+    keys(&mut app, &mut run, &[Input::Char('6')]);
+    frame(&app, "events");
     out
 }
 
@@ -177,8 +184,8 @@ fn large_amounts_are_drawn_whole_on_every_screen_in_krw() {
     let dir = tempfile::tempdir().expect("tempdir");
     let engine = large_engine(&dir, Currency::Krw);
     drop(engine);
-    insta::assert_snapshot!("large_krw_80", every_screen(&mut app_over(&dir), 80, 24));
-    insta::assert_snapshot!("large_krw_160", every_screen(&mut app_over(&dir), 160, 40));
+    insta::assert_snapshot!("large_krw_80", every_screen(app_over(&dir), 80, 24));
+    insta::assert_snapshot!("large_krw_160", every_screen(app_over(&dir), 160, 40));
 }
 
 #[test]
@@ -186,15 +193,15 @@ fn large_amounts_are_drawn_whole_on_every_screen_in_usd() {
     let dir = tempfile::tempdir().expect("tempdir");
     let engine = large_engine(&dir, Currency::Usd);
     drop(engine);
-    insta::assert_snapshot!("large_usd_80", every_screen(&mut app_over(&dir), 80, 24));
-    insta::assert_snapshot!("large_usd_160", every_screen(&mut app_over(&dir), 160, 40));
+    insta::assert_snapshot!("large_usd_80", every_screen(app_over(&dir), 80, 24));
+    insta::assert_snapshot!("large_usd_160", every_screen(app_over(&dir), 160, 40));
 }
 
 /// Not only in the snapshots: each figure a list holds appears whole on screen, at both widths.
 #[test]
 fn every_figure_of_the_first_rows_appears_whole_at_80_and_160_columns() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = large_app(&dir, Currency::Krw);
+    let (mut app, mut run) = large_app(&dir, Currency::Krw);
     let c = app.currency;
     for width in [80, 160] {
         let dashboard = draw_at(&app, width, 24);
@@ -209,26 +216,26 @@ fn every_figure_of_the_first_rows_appears_whole_at_80_and_160_columns() {
         for (_, _, v) in &d.unsettled {
             assert!(dashboard.contains(&amount(*v, c)), "{dashboard}");
         }
-        keys(&mut app, &[Input::Char('3')]);
+        keys(&mut app, &mut run, &[Input::Char('3')]);
         let screen = draw_at(&app, width, 24);
         for m in &app.merchants.rows {
             for v in [m.unsettled, m.deficit] {
                 assert!(screen.contains(&amount(v, c)), "{}\n{screen}", amount(v, c));
             }
         }
-        keys(&mut app, &[Input::Char('4')]);
+        keys(&mut app, &mut run, &[Input::Char('4')]);
         let screen = draw_at(&app, width, 24);
         for p in app.payments.rows.iter().take(5) {
             assert!(screen.contains(&amount(p.amount, c)), "{screen}");
         }
-        keys(&mut app, &[Input::Char('5')]);
+        keys(&mut app, &mut run, &[Input::Char('5')]);
         let screen = draw_at(&app, width, 24);
         for s in &app.settlements.rows {
             for v in [s.gross, s.payout] {
                 assert!(screen.contains(&amount(v, c)), "{}\n{screen}", amount(v, c));
             }
         }
-        keys(&mut app, &[Input::Char('1')]);
+        keys(&mut app, &mut run, &[Input::Char('1')]);
     }
     // The figures really are that large.
     assert_eq!(amount(app.dashboard.unsettled[0].2, c).len(), 23);
@@ -238,9 +245,9 @@ fn every_figure_of_the_first_rows_appears_whole_at_80_and_160_columns() {
 #[test]
 fn latest_events_fill_the_dashboard_panel() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = large_app(&dir, Currency::Krw);
+    let (mut app, mut run) = large_app(&dir, Currency::Krw);
     for height in [24, 40, 70] {
-        app.update(Msg::Resize(120, height));
+        run.send(&mut app, Msg::Resize(120, height));
         let screen = draw_at(&app, 120, height);
         let lines: Vec<&str> = screen.lines().collect();
         let top = lines
@@ -269,7 +276,7 @@ fn latest_events_fill_the_dashboard_panel() {
 fn the_widest_figures_a_store_can_hold_are_drawn_whole_at_80_columns() {
     for currency in [Currency::Krw, Currency::Usd] {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut app = large_app(&dir, currency);
+        let (mut app, mut run) = large_app(&dir, currency);
         let scale = currency.minor_units();
         let widest = |minor: i64| Decimal::from_i128_with_scale(i128::from(minor), scale);
         let (max, min) = (widest(i64::MAX), widest(i64::MIN));
@@ -283,7 +290,7 @@ fn the_widest_figures_a_store_can_hold_are_drawn_whole_at_80_columns() {
             assert!(text.len() >= 25, "{text}");
             assert!(screen.contains(&text), "{text}\n{screen}");
         }
-        keys(&mut app, &[Input::Char('3')]);
+        keys(&mut app, &mut run, &[Input::Char('3')]);
         app.merchants.rows[0].unsettled = max;
         app.merchants.rows[1].deficit = max;
         let screen = draw_at(&app, 80, 24);
@@ -292,7 +299,7 @@ fn the_widest_figures_a_store_can_hold_are_drawn_whole_at_80_columns() {
             2,
             "{screen}"
         );
-        keys(&mut app, &[Input::Char('5')]);
+        keys(&mut app, &mut run, &[Input::Char('5')]);
         app.settlements.rows[0].gross = max;
         app.settlements.rows[0].payout = max;
         let screen = draw_at(&app, 80, 24);
@@ -303,7 +310,7 @@ fn the_widest_figures_a_store_can_hold_are_drawn_whole_at_80_columns() {
         );
         // With the detail pane open the list keeps the largest payment whole (one amount is at
         // most 15 digits of minor units), and the pane the widest figure.
-        keys(&mut app, &[Input::Char('4'), Input::Enter]);
+        keys(&mut app, &mut run, &[Input::Char('4'), Input::Enter]);
         app.payments.rows[0].amount = Decimal::new(MAX, scale);
         if let Some(payctl_tui::app::Detail::Payment(p)) = &mut app.detail {
             p.amount = min;
@@ -315,7 +322,7 @@ fn the_widest_figures_a_store_can_hold_are_drawn_whole_at_80_columns() {
         );
         assert!(screen.contains(&amount(min, currency)), "{screen}");
         // Settlements with the pane open: the payout, widest, is kept whole beside its id.
-        keys(&mut app, &[Input::Char('5'), Input::Enter]);
+        keys(&mut app, &mut run, &[Input::Char('5'), Input::Enter]);
         app.settlements.rows[0].payout = max;
         let screen = draw_at(&app, 80, 24);
         assert!(screen.contains(&amount(max, currency)), "{screen}");
