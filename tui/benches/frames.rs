@@ -90,7 +90,7 @@ fn main() {
     };
     let _ = terminal.draw(|f| view::render(&app, f));
     let first = start.elapsed();
-    println!("store: {} events", app.dashboard.events);
+    println!("store: {} events", app.dashboard.figures.events);
     println!("first frame: {:.1} ms", ms(first));
 
     let mut script: Vec<Input> = Vec::new();

@@ -8,7 +8,7 @@ use payctl_core::queries::{
     Dashboard, EventQuery, EventRow, Member, Merchant, Payment, PaymentQuery, Settlement,
 };
 
-use crate::app::Detail;
+use crate::screens::Detail;
 
 #[derive(Debug, Clone)]
 pub enum Effect {

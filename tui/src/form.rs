@@ -1,11 +1,21 @@
-//! Action forms: fields, inline validation with the CLI's amount grammar and error codes, and the
-//! confirmation text shown before any money moves.
+//! Action forms: fields, inline validation with the CLI's amount grammar and error codes, the
+//! confirmation text shown before any money moves, what the keys do in a form, and its drawing.
 
 use payctl_core::domain::{Command, RemitTo};
 use payctl_core::money::{Amount, Currency, parse_decimal};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use rust_decimal::Decimal;
 
-use crate::text;
+use crate::keys::Input;
+use crate::style::{ACCENT, block, bold, centered, dim};
+use crate::text::{self, clean, wrap};
+
+/// Characters a field holds at most.
+const FIELD_MAX: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -87,6 +97,15 @@ pub struct Form {
     pub error: Option<(usize, String)>,
     /// Set once the input is valid: what will happen, waiting for y/n.
     pub confirming: Option<String>,
+}
+
+/// What a key did to a form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// It stays open.
+    Open,
+    /// It closed: with the command to run and what it will do, when it was confirmed.
+    Closed(Option<(Command, String)>),
 }
 
 fn amount_field(
@@ -364,6 +383,111 @@ impl Form {
             }
         })
     }
+}
+
+impl Form {
+    /// Handles a key: typing and moving between fields, review (Enter), then y/n.
+    pub fn key(&mut self, input: Input, currency: Currency) -> Reply {
+        if self.confirming.is_some() {
+            match input {
+                Input::Char('y') | Input::Char('Y') => {
+                    return Reply::Closed(self.validate(currency).ok());
+                }
+                Input::Char('n') | Input::Char('N') | Input::Esc => self.confirming = None,
+                _ => {}
+            }
+            return Reply::Open;
+        }
+        let n = self.fields.len();
+        match input {
+            Input::Esc => return Reply::Closed(None),
+            Input::Tab | Input::Down => self.focus = (self.focus + 1) % n,
+            Input::BackTab | Input::Up => self.focus = (self.focus + n - 1) % n,
+            Input::Backspace => {
+                if let Some(f) = self.fields.get_mut(self.focus) {
+                    f.value.pop();
+                }
+                self.error = None;
+            }
+            Input::Char(c) => {
+                if let Some(f) = self.fields.get_mut(self.focus) {
+                    if f.value.chars().count() < FIELD_MAX {
+                        f.value.push(c);
+                    }
+                }
+                self.error = None;
+            }
+            Input::Enter => match self.validate(currency) {
+                Ok((_, summary)) => {
+                    self.error = None;
+                    self.confirming = Some(summary);
+                }
+                Err((field, message)) => {
+                    self.focus = field;
+                    self.error = Some((field, message));
+                }
+            },
+            _ => {}
+        }
+        Reply::Open
+    }
+}
+
+/// The form over the screen, centred.
+pub fn render(f: &Form, frame: &mut Frame, area: Rect) {
+    let mut lines = Vec::new();
+    for (i, field) in f.fields.iter().enumerate() {
+        let focused = i == f.focus && f.confirming.is_none();
+        let label = Span::styled(
+            format!("{:<22}", field.label),
+            if focused {
+                Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)
+            } else {
+                Style::default()
+            },
+        );
+        let mut value = clean(&field.value);
+        if focused {
+            value.push('█');
+        }
+        lines.push(Line::from(vec![label, Span::raw(value)]));
+        if let Some((at, msg)) = &f.error {
+            if *at == i {
+                lines.push(Line::from(Span::styled(
+                    format!("  ✗ {}", clean(msg)),
+                    Style::default().fg(Color::Red),
+                )));
+            }
+        }
+    }
+    lines.push(Line::from(""));
+    match &f.confirming {
+        Some(summary) => {
+            lines.push(Line::from(Span::styled(clean(summary), bold())));
+            lines.push(Line::from(Span::styled(
+                "Confirm? y: yes  n: edit  Esc: cancel",
+                Style::default().fg(Color::Yellow),
+            )));
+        }
+        None => lines.push(Line::from(Span::styled(
+            "Enter: review  Tab: next field  Esc: cancel",
+            dim(),
+        ))),
+    }
+    // As tall as the lines once wrapped: the confirmation prompt must never fall off the bottom.
+    let inner = usize::from(72.min(area.width).saturating_sub(2));
+    let height: usize = lines
+        .iter()
+        .map(|l| wrap(&l.to_string(), inner).len())
+        .sum();
+    let rect = centered(area, 72, u16::try_from(height + 2).unwrap_or(u16::MAX));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(f.action.title(), rect.width)),
+        rect,
+    );
 }
 
 #[cfg(test)]

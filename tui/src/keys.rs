@@ -50,8 +50,8 @@ pub fn translate(key: &KeyEvent) -> Option<Input> {
 }
 
 /// The keys of each screen, for the `?` overlay: (key, what it does).
-pub fn help(screen: crate::app::Screen) -> Vec<(&'static str, &'static str)> {
-    use crate::app::Screen::*;
+pub fn help(screen: crate::screens::Screen) -> Vec<(&'static str, &'static str)> {
+    use crate::screens::Screen::*;
     let mut keys = vec![
         ("Tab / Shift-Tab", "next / previous screen"),
         ("1 … 6", "go to a screen"),
@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn every_screen_has_help_with_the_global_keys() {
-        for screen in crate::app::Screen::ALL {
+        for screen in crate::screens::Screen::ALL {
             let keys = help(screen);
             assert!(keys.iter().any(|(k, _)| *k == "?"), "{screen:?}");
             assert!(keys.iter().any(|(k, _)| k.contains("Tab")), "{screen:?}");
@@ -154,8 +154,8 @@ mod tests {
 
     #[test]
     fn search_is_offered_where_a_screen_filters_and_only_there() {
-        use crate::app::Screen::*;
-        for screen in crate::app::Screen::ALL {
+        use crate::screens::Screen::*;
+        for screen in crate::screens::Screen::ALL {
             let offered = help(screen).iter().any(|(k, _)| *k == "/");
             let filters = matches!(screen, Members | Payments | Settlements | Events);
             assert_eq!(offered, filters, "{screen:?}");

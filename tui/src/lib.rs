@@ -9,11 +9,14 @@ pub mod effect;
 pub mod form;
 pub mod keys;
 pub mod runner;
+pub mod screens;
+pub mod style;
 pub mod term;
 pub mod text;
 pub mod view;
 
-pub use app::{App, Msg, Screen};
+pub use app::{App, Msg};
 pub use effect::Effect;
 pub use runner::{Runner, run_effects};
+pub use screens::Screen;
 pub use term::run;

@@ -8,8 +8,11 @@ use payctl_core::clock::Timestamp;
 use payctl_core::queries::{EventQuery, Page, PaymentQuery};
 use payctl_core::{Context, Engine, Error, Result};
 
-use crate::app::{App, Detail, MemberDetail, Msg, PAGE};
+use crate::app::{App, Msg};
 use crate::effect::{At, Demo, Effect, Load, Loaded};
+use crate::screens::Detail;
+use crate::screens::list::PAGE;
+use crate::screens::members::MemberDetail;
 
 /// Effects one message may lead to at most: a message asks for a few reads, each answer for a
 /// detail pane at most, so a longer chain is a bug and is cut.

@@ -1,41 +1,18 @@
-//! Drawing: `render(&App, frame)`, the frame around the screens (tabs, status line, overlays).
-//! Each screen draws in its own module. Reads the app state only.
-
-mod dashboard;
-mod detail;
-mod lists;
+//! Drawing: `render(&App, frame)` draws the frame around the screens (tabs, status line, the help
+//! overlay) and has the screen on view and the open form draw themselves. Reads the state only.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Tabs, Wrap};
 
-use crate::app::{App, Screen};
+use crate::app::App;
+use crate::form;
 use crate::keys;
+use crate::screens::{self, Screen};
+use crate::style::{ACCENT, block, centered, dim};
 use crate::text::{clean, fit, width_of, wrap};
-
-const ACCENT: Color = Color::Cyan;
-
-fn header_style() -> Style {
-    Style::default().add_modifier(Modifier::BOLD).fg(ACCENT)
-}
-
-fn bold() -> Style {
-    Style::default().add_modifier(Modifier::BOLD)
-}
-
-fn dim() -> Style {
-    Style::default().fg(Color::DarkGray)
-}
-
-/// A bordered block whose title is cut with an ellipsis when the block is `width` columns wide.
-fn block(title: &str, width: u16) -> Block<'static> {
-    let room = usize::from(width).saturating_sub(4);
-    Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {} ", fit(title, room)))
-}
 
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
@@ -50,19 +27,19 @@ pub fn render(app: &App, frame: &mut Frame) {
         .split(area);
     render_tabs(app, frame, chunks[0]);
     match app.screen {
-        Screen::Dashboard => dashboard::render(app, frame, chunks[1]),
-        Screen::Members => lists::members(app, frame, chunks[1]),
-        Screen::Merchants => lists::merchants(app, frame, chunks[1]),
-        Screen::Payments => lists::payments(app, frame, chunks[1]),
-        Screen::Settlements => lists::settlements(app, frame, chunks[1]),
-        Screen::Events => lists::events(app, frame, chunks[1]),
+        Screen::Dashboard => screens::dashboard::render(app, frame, chunks[1]),
+        Screen::Members => screens::members::render(app, frame, chunks[1]),
+        Screen::Merchants => screens::merchants::render(app, frame, chunks[1]),
+        Screen::Payments => screens::payments::render(app, frame, chunks[1]),
+        Screen::Settlements => screens::settlements::render(app, frame, chunks[1]),
+        Screen::Events => screens::events::render(app, frame, chunks[1]),
     }
     frame.render_widget(Paragraph::new(status), chunks[2]);
     if app.help {
         help(app, frame, area);
     }
-    if app.form.is_some() {
-        form(app, frame, area);
+    if let Some(f) = &app.form {
+        form::render(f, frame, area);
     }
 }
 
@@ -72,12 +49,8 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         .enumerate()
         .map(|(i, s)| Line::from(format!("{} {}", i + 1, s.title())))
         .collect();
-    let selected = Screen::ALL
-        .iter()
-        .position(|s| *s == app.screen)
-        .unwrap_or(0);
     let tabs = Tabs::new(titles)
-        .select(selected)
+        .select(app.screen.index())
         .highlight_style(Style::default().fg(Color::Black).bg(ACCENT))
         .divider("│");
     frame.render_widget(tabs, area);
@@ -139,17 +112,6 @@ fn search_line(input: &str, width: usize) -> Line<'static> {
     Line::from(spans)
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
-}
-
 fn help(app: &App, frame: &mut Frame, area: Rect) {
     let keys = keys::help(app.screen);
     let lines: Vec<Line> = keys
@@ -170,63 +132,6 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .block(block(&format!("Keys: {}", app.screen.title()), rect.width)),
-        rect,
-    );
-}
-
-fn form(app: &App, frame: &mut Frame, area: Rect) {
-    let Some(f) = &app.form else { return };
-    let mut lines = Vec::new();
-    for (i, field) in f.fields.iter().enumerate() {
-        let focused = i == f.focus && f.confirming.is_none();
-        let label = Span::styled(
-            format!("{:<22}", field.label),
-            if focused {
-                Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)
-            } else {
-                Style::default()
-            },
-        );
-        let mut value = clean(&field.value);
-        if focused {
-            value.push('█');
-        }
-        lines.push(Line::from(vec![label, Span::raw(value)]));
-        if let Some((at, msg)) = &f.error {
-            if *at == i {
-                lines.push(Line::from(Span::styled(
-                    format!("  ✗ {}", clean(msg)),
-                    Style::default().fg(Color::Red),
-                )));
-            }
-        }
-    }
-    lines.push(Line::from(""));
-    match &f.confirming {
-        Some(summary) => {
-            lines.push(Line::from(Span::styled(clean(summary), bold())));
-            lines.push(Line::from(Span::styled(
-                "Confirm? y: yes  n: edit  Esc: cancel",
-                Style::default().fg(Color::Yellow),
-            )));
-        }
-        None => lines.push(Line::from(Span::styled(
-            "Enter: review  Tab: next field  Esc: cancel",
-            dim(),
-        ))),
-    }
-    // As tall as the lines once wrapped: the confirmation prompt must never fall off the bottom.
-    let inner = usize::from(72.min(area.width).saturating_sub(2));
-    let height: usize = lines
-        .iter()
-        .map(|l| wrap(&l.to_string(), inner).len())
-        .sum();
-    let rect = centered(area, 72, u16::try_from(height + 2).unwrap_or(u16::MAX));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(f.action.title(), rect.width)),
         rect,
     );
 }

@@ -170,12 +170,12 @@ fn recharge_through_the_form_moves_money_after_confirmation_only() {
     );
     // Declining goes back to editing; nothing moved.
     keys(&mut app, &mut run, &[Input::Char('n')]);
-    assert_eq!(app.members.rows[0].balance.to_string(), "47000");
+    assert_eq!(app.members.list.rows[0].balance.to_string(), "47000");
     keys(&mut app, &mut run, &[Input::Enter, Input::Char('y')]);
     assert!(app.form.is_none());
     let status = app.status.clone().expect("status");
     assert!(!status.error && status.text.contains("rch_"), "{status:?}");
-    assert_eq!(app.members.rows[0].balance.to_string(), "52000");
+    assert_eq!(app.members.list.rows[0].balance.to_string(), "52000");
 }
 
 #[test]
@@ -209,11 +209,11 @@ fn keys_switch_screens_search_and_quit() {
     keys(&mut app, &mut run, &[Input::Char('2'), Input::Char('/')]);
     typed(&mut app, &mut run, "junho");
     keys(&mut app, &mut run, &[Input::Enter]);
-    assert_eq!(app.members.rows.len(), 1);
-    assert_eq!(app.members.rows[0].id, "mem_2");
+    assert_eq!(app.members.list.rows.len(), 1);
+    assert_eq!(app.members.list.rows[0].id, "mem_2");
     // Esc clears the filter first, then goes back to the dashboard; q quits.
     keys(&mut app, &mut run, &[Input::Esc]);
-    assert_eq!(app.members.rows.len(), 3);
+    assert_eq!(app.members.list.rows.len(), 3);
     keys(&mut app, &mut run, &[Input::Esc]);
     assert_eq!(app.screen, Screen::Dashboard);
     keys(&mut app, &mut run, &[Input::Char('q')]);
@@ -225,7 +225,7 @@ fn another_process_writing_shows_up_on_the_next_tick() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut app, mut run) = app(&dir);
     keys(&mut app, &mut run, &[Input::Char('2')]);
-    assert_eq!(app.members.rows.len(), 3);
+    assert_eq!(app.members.list.rows.len(), 3);
     // Another connection (as another process would) registers a member.
     let mut other =
         Engine::open(&dir.path().join("console.db"), OpenMode::MustExist).expect("open");
@@ -242,7 +242,7 @@ fn another_process_writing_shows_up_on_the_next_tick() {
     };
     assert!(other.execute(&cmd, &ctx).expect("execute").result.is_ok());
     run.send(&mut app, Msg::Tick);
-    assert_eq!(app.members.rows.len(), 4);
+    assert_eq!(app.members.list.rows.len(), 4);
 }
 
 #[test]
@@ -290,7 +290,7 @@ fn an_empty_store_offers_the_demo_data_set_and_loads_it() {
         !status.error && status.text.contains("Demo data set loaded"),
         "{status:?}"
     );
-    assert_eq!(app.dashboard.members, 40);
+    assert_eq!(app.dashboard.figures.members, 40);
 }
 
 #[test]
@@ -339,22 +339,22 @@ fn a_search_or_filter_that_matches_nothing_says_no_matches() {
     keys(&mut app, &mut run, &[Input::Char('2'), Input::Char('/')]);
     typed(&mut app, &mut run, "nobody-by-this-name");
     keys(&mut app, &mut run, &[Input::Enter]);
-    assert!(app.members.rows.is_empty());
+    assert!(app.members.list.rows.is_empty());
     let screen = draw_at(&app, 80, 24);
     assert!(screen.contains("no matches"), "{screen}");
     // The sample holds no authorized payment: that status filter matches nothing.
     keys(&mut app, &mut run, &[Input::Char('4'), Input::Char('f')]);
-    assert!(app.payments.rows.is_empty());
+    assert!(app.payments.list.rows.is_empty());
     assert!(draw_at(&app, 80, 24).contains("no matches"));
     // Settlements filter by merchant (id or code).
     keys(&mut app, &mut run, &[Input::Char('5'), Input::Char('/')]);
     typed(&mut app, &mut run, "HANBIT-GN");
     keys(&mut app, &mut run, &[Input::Enter]);
-    assert_eq!(app.settlements.rows.len(), 1);
+    assert_eq!(app.settlements.list.rows.len(), 1);
     keys(&mut app, &mut run, &[Input::Char('/')]);
     typed(&mut app, &mut run, "X");
     keys(&mut app, &mut run, &[Input::Enter]);
-    assert!(app.settlements.rows.is_empty());
+    assert!(app.settlements.list.rows.is_empty());
     assert!(draw_at(&app, 80, 24).contains("no matches"));
     keys(&mut app, &mut run, &[Input::Esc]);
     // A member with nothing linked, no history and no payment: each part of its pane says so.
@@ -420,7 +420,7 @@ fn settlements_show_refunds_and_deficit_and_merchants_their_carried_deficit() {
     let (mut app, mut run) = app(&dir);
     // The sample refunds 5,500 of pay_2 after stl_1 settled it: mer_1 carries that deficit.
     keys(&mut app, &mut run, &[Input::Char('3')]);
-    assert_eq!(app.merchants.rows[0].deficit.to_string(), "5500");
+    assert_eq!(app.merchants.list.rows[0].deficit.to_string(), "5500");
     let screen = draw_at(&app, 80, 24);
     assert!(
         screen.contains("DEFICIT") && screen.contains("5,500"),

@@ -205,7 +205,7 @@ fn every_figure_of_the_first_rows_appears_whole_at_80_and_160_columns() {
     let c = app.currency;
     for width in [80, 160] {
         let dashboard = draw_at(&app, width, 24);
-        let d = app.dashboard.clone();
+        let d = app.dashboard.figures.clone();
         for v in [d.float, d.house, d.fees] {
             assert!(
                 dashboard.contains(&amount(v, c)),
@@ -218,19 +218,19 @@ fn every_figure_of_the_first_rows_appears_whole_at_80_and_160_columns() {
         }
         keys(&mut app, &mut run, &[Input::Char('3')]);
         let screen = draw_at(&app, width, 24);
-        for m in &app.merchants.rows {
+        for m in &app.merchants.list.rows {
             for v in [m.unsettled, m.deficit] {
                 assert!(screen.contains(&amount(v, c)), "{}\n{screen}", amount(v, c));
             }
         }
         keys(&mut app, &mut run, &[Input::Char('4')]);
         let screen = draw_at(&app, width, 24);
-        for p in app.payments.rows.iter().take(5) {
+        for p in app.payments.list.rows.iter().take(5) {
             assert!(screen.contains(&amount(p.amount, c)), "{screen}");
         }
         keys(&mut app, &mut run, &[Input::Char('5')]);
         let screen = draw_at(&app, width, 24);
-        for s in &app.settlements.rows {
+        for s in &app.settlements.list.rows {
             for v in [s.gross, s.payout] {
                 assert!(screen.contains(&amount(v, c)), "{}\n{screen}", amount(v, c));
             }
@@ -238,7 +238,7 @@ fn every_figure_of_the_first_rows_appears_whole_at_80_and_160_columns() {
         keys(&mut app, &mut run, &[Input::Char('1')]);
     }
     // The figures really are that large.
-    assert_eq!(amount(app.dashboard.unsettled[0].2, c).len(), 23);
+    assert_eq!(amount(app.dashboard.figures.unsettled[0].2, c).len(), 23);
 }
 
 /// The dashboard's "Latest events" shows as many events as its panel has rows, at any height.
@@ -280,10 +280,10 @@ fn the_widest_figures_a_store_can_hold_are_drawn_whole_at_80_columns() {
         let scale = currency.minor_units();
         let widest = |minor: i64| Decimal::from_i128_with_scale(i128::from(minor), scale);
         let (max, min) = (widest(i64::MAX), widest(i64::MIN));
-        app.dashboard.float = max;
-        app.dashboard.house = min;
-        app.dashboard.fees = max;
-        app.dashboard.unsettled[0].2 = max;
+        app.dashboard.figures.float = max;
+        app.dashboard.figures.house = min;
+        app.dashboard.figures.fees = max;
+        app.dashboard.figures.unsettled[0].2 = max;
         let screen = draw_at(&app, 80, 24);
         for v in [max, min] {
             let text = amount(v, currency);
@@ -291,8 +291,8 @@ fn the_widest_figures_a_store_can_hold_are_drawn_whole_at_80_columns() {
             assert!(screen.contains(&text), "{text}\n{screen}");
         }
         keys(&mut app, &mut run, &[Input::Char('3')]);
-        app.merchants.rows[0].unsettled = max;
-        app.merchants.rows[1].deficit = max;
+        app.merchants.list.rows[0].unsettled = max;
+        app.merchants.list.rows[1].deficit = max;
         let screen = draw_at(&app, 80, 24);
         assert_eq!(
             screen.matches(&amount(max, currency)).count(),
@@ -300,8 +300,8 @@ fn the_widest_figures_a_store_can_hold_are_drawn_whole_at_80_columns() {
             "{screen}"
         );
         keys(&mut app, &mut run, &[Input::Char('5')]);
-        app.settlements.rows[0].gross = max;
-        app.settlements.rows[0].payout = max;
+        app.settlements.list.rows[0].gross = max;
+        app.settlements.list.rows[0].payout = max;
         let screen = draw_at(&app, 80, 24);
         assert_eq!(
             screen.matches(&amount(max, currency)).count(),
@@ -311,8 +311,8 @@ fn the_widest_figures_a_store_can_hold_are_drawn_whole_at_80_columns() {
         // With the detail pane open the list keeps the largest payment whole (one amount is at
         // most 15 digits of minor units), and the pane the widest figure.
         keys(&mut app, &mut run, &[Input::Char('4'), Input::Enter]);
-        app.payments.rows[0].amount = Decimal::new(MAX, scale);
-        if let Some(payctl_tui::app::Detail::Payment(p)) = &mut app.detail {
+        app.payments.list.rows[0].amount = Decimal::new(MAX, scale);
+        if let Some(payctl_tui::screens::Detail::Payment(p)) = &mut app.detail {
             p.amount = min;
         }
         let screen = draw_at(&app, 80, 24);
@@ -323,7 +323,7 @@ fn the_widest_figures_a_store_can_hold_are_drawn_whole_at_80_columns() {
         assert!(screen.contains(&amount(min, currency)), "{screen}");
         // Settlements with the pane open: the payout, widest, is kept whole beside its id.
         keys(&mut app, &mut run, &[Input::Char('5'), Input::Enter]);
-        app.settlements.rows[0].payout = max;
+        app.settlements.list.rows[0].payout = max;
         let screen = draw_at(&app, 80, 24);
         assert!(screen.contains(&amount(max, currency)), "{screen}");
     }

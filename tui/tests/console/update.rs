@@ -5,9 +5,10 @@ use payctl_core::domain::Command;
 use payctl_core::money::Currency;
 use payctl_core::queries::Member;
 use payctl_core::{Error, ErrorCode, Outcome};
-use payctl_tui::app::{Detail, MemberDetail};
 use payctl_tui::effect::{At, Load, Loaded};
 use payctl_tui::keys::Input;
+use payctl_tui::screens::Detail;
+use payctl_tui::screens::members::MemberDetail;
 use payctl_tui::{App, Effect, Msg, Screen};
 use rust_decimal::Decimal;
 
@@ -170,7 +171,7 @@ fn moving_past_the_last_row_loaded_asks_for_the_next_page() {
             .is_empty()
     );
     assert_eq!(
-        app.members.current().map(|m| m.id.as_str()),
+        app.members.list.current().map(|m| m.id.as_str()),
         Some("mem_300")
     );
 }
@@ -212,7 +213,7 @@ fn a_filter_that_names_nothing_empties_the_list_and_says_why() {
     };
     let effects = app.update(Msg::LoadFailed(load, Error::not_found("merchant", "NOPE")));
     assert!(effects.is_empty(), "{effects:?}");
-    assert!(app.payments.rows.is_empty());
+    assert!(app.payments.list.rows.is_empty());
     let status = app.status.clone().expect("status");
     assert!(
         status.error && status.text.starts_with("filter: "),

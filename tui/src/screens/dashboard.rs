@@ -1,20 +1,85 @@
 //! The dashboard: platform totals, what merchants are owed, payments per day, and the latest
 //! events filling the rest of the screen. Panels are as wide as their figures need.
 
+use payctl_core::queries::{Dashboard as Figures, EventRow};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline, Table, Wrap};
 
-use super::lists::{EVENTS, event_cells};
-use super::{ACCENT, block, dim, header_style};
+use super::Browse;
+use super::events::{EVENTS, event_cells};
+use super::list::{PAGE, empty_note};
 use crate::app::App;
 use crate::columns::{self, Column};
-use crate::text::{amount, clean, fit, money, width_of};
+use crate::effect::Load;
+use crate::style::{ACCENT, block, header_style};
+use crate::text::{amount, clean, money, width_of};
+
+/// Terminal rows assumed until the loop reports the real size.
+const DEFAULT_HEIGHT: u16 = 50;
 
 /// Narrower than this, the charts give their room to the figures.
 const CHART_MIN: usize = 20;
+
+#[derive(Debug, Clone, Default)]
+pub struct Dashboard {
+    pub figures: Figures,
+    /// The latest events, newest first.
+    pub recent: Vec<EventRow>,
+    /// Terminal rows, once known: how many latest events to read.
+    pub height: Option<u16>,
+    /// The change signal the figures were read at (None: read them on the next refresh).
+    loaded_at: Option<i64>,
+}
+
+impl Dashboard {
+    /// A store with nothing in it but its settings.
+    pub fn is_empty_store(&self) -> bool {
+        self.figures.events <= 1
+    }
+
+    /// As many latest events as the screen has rows: the panel shows fewer, never an empty row.
+    fn recent_wanted(&self) -> i64 {
+        i64::from(self.height.unwrap_or(DEFAULT_HEIGHT)).clamp(1, PAGE)
+    }
+
+    /// The figures and latest events read at the change signal `version`.
+    pub fn fill(&mut self, figures: Figures, recent: Vec<EventRow>, version: Option<i64>) {
+        self.figures = figures;
+        self.recent = recent;
+        self.loaded_at = version;
+    }
+
+    /// This console wrote: the figures are read again on the next refresh.
+    pub fn forget(&mut self) {
+        self.loaded_at = None;
+    }
+
+    /// The terminal is `rows` tall now; true when that wants more latest events than were read
+    /// (the figures are then read again on the next refresh).
+    pub fn resize(&mut self, rows: u16) -> bool {
+        let before = self.recent_wanted();
+        self.height = Some(rows);
+        let taller = self.recent_wanted() > before;
+        if taller {
+            self.forget();
+        }
+        taller
+    }
+}
+
+impl Browse for Dashboard {
+    /// The aggregates scan recent history: read again only when the store changed since (another
+    /// process's commit moves the change signal; this console's own writes `forget` them).
+    fn refresh(&self, version: Option<i64>) -> Option<Load> {
+        (self.loaded_at.is_none() || self.loaded_at != version).then(|| Load::Dashboard {
+            days: 14,
+            recent: self.recent_wanted(),
+        })
+    }
+}
 
 const PLATFORM: [Column; 2] = [Column::label("", 1), Column::number("", 0)];
 
@@ -24,8 +89,8 @@ const UNSETTLED: [Column; 3] = [
     Column::number("UNSETTLED", 1),
 ];
 
-pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let d = &app.dashboard;
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let d = &app.dashboard.figures;
     let c = app.currency;
     let rows = Layout::default()
         .direction(Direction::Vertical)
@@ -70,7 +135,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     let plan = columns::plan(&PLATFORM, &platform, platform_w.saturating_sub(2));
     let mut lines: Vec<Line> = platform.iter().map(|r| Line::from(plan.line(r))).collect();
-    if app.is_empty_store() {
+    if app.dashboard.is_empty_store() {
         lines.push(Line::from(Span::styled(
             "Empty: press d for demo data",
             Style::default().fg(Color::Yellow),
@@ -98,7 +163,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         charts(app, frame, top[2]);
     }
 
-    let events: Vec<Vec<String>> = app.recent_events.iter().map(event_cells).collect();
+    let events: Vec<Vec<String>> = app.dashboard.recent.iter().map(event_cells).collect();
     let plan = columns::plan(
         &EVENTS,
         &events,
@@ -116,23 +181,9 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// A dim note on the first row under a table's header.
-fn empty_note(frame: &mut Frame, area: Rect, note: &str) {
-    if area.height > 3 {
-        let line = Rect {
-            x: area.x + 1,
-            y: area.y + 2,
-            width: area.width.saturating_sub(2),
-            height: 1,
-        };
-        let text = fit(note, usize::from(line.width));
-        frame.render_widget(Paragraph::new(Span::styled(text, dim())), line);
-    }
-}
-
 /// Payments per day as bars, volume per day as a sparkline.
 fn charts(app: &App, frame: &mut Frame, area: Rect) {
-    let d = &app.dashboard;
+    let d = &app.dashboard.figures;
     let bars: Vec<Bar> = d
         .daily
         .iter()
