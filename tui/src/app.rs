@@ -7,7 +7,8 @@ use payctl_core::money::Currency;
 use payctl_core::{Error, ErrorCode, Outcome, Result};
 
 use crate::effect::{Demo, Effect, Load, Loaded};
-use crate::form::{self, Action, Form};
+use crate::form::{Action, Form};
+use crate::keymap::{self, Intent, Mode};
 use crate::keys::Input;
 use crate::screens::dashboard::Dashboard;
 use crate::screens::events::Events;
@@ -16,6 +17,9 @@ use crate::screens::merchants::Merchants;
 use crate::screens::payments::Payments;
 use crate::screens::settlements::Settlements;
 use crate::screens::{Browse, Detail, Pane, Screen};
+
+/// Characters a search holds at most.
+const SEARCH_MAX: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -322,92 +326,125 @@ impl App {
         self.set_error(&format!("{}: {}", e.code, e.message));
     }
 
+    /// Where the console is, as far as keys go: the innermost thing open.
+    pub fn mode(&self) -> Mode {
+        match &self.form {
+            Some(f) if f.confirming.is_some() => Mode::Confirm,
+            Some(_) => Mode::Form,
+            None if self.search_input.is_some() => Mode::Search,
+            None if self.help => Mode::Help,
+            None => Mode::Browse(self.screen),
+        }
+    }
+
+    /// A key does what the keymap says it does where the console is; a key it does not name
+    /// types into the search or the form, or does nothing.
     fn key(&mut self, input: Input) -> Vec<Effect> {
-        if input == Input::Interrupt {
-            self.quit = true;
-            return Vec::new();
+        let mode = self.mode();
+        match keymap::lookup(mode, input) {
+            Some(intent) => self.act(intent),
+            None => {
+                self.type_in(mode, input);
+                Vec::new()
+            }
         }
-        if let Some(form) = &mut self.form {
-            return match form.key(input, self.currency) {
-                form::Reply::Open => Vec::new(),
-                form::Reply::Closed(run) => {
-                    self.form = None;
-                    run.map(|(command, summary)| Effect::Execute { command, summary })
-                        .into_iter()
-                        .collect()
-                }
-            };
-        }
-        if let Some(text) = &mut self.search_input {
-            match input {
-                Input::Enter => {
-                    let typed = std::mem::take(text);
-                    self.search_input = None;
-                    if let Some(filter) = self.current_mut().filter_mut() {
-                        *filter = typed;
-                    }
-                    return self.reset();
-                }
-                Input::Esc => self.search_input = None,
-                Input::Backspace => {
-                    text.pop();
-                }
-                Input::Char(c) if text.chars().count() < 100 => text.push(c),
-                _ => {}
+    }
+
+    fn type_in(&mut self, mode: Mode, input: Input) {
+        match (mode, input, &mut self.search_input, &mut self.form) {
+            (Mode::Search, Input::Backspace, Some(text), _) => {
+                text.pop();
             }
-            return Vec::new();
-        }
-        if self.help {
-            if matches!(
-                input,
-                Input::Esc | Input::Char('q') | Input::Char('?') | Input::Enter
-            ) {
-                self.help = false;
+            (Mode::Search, Input::Char(c), Some(text), _) if text.chars().count() < SEARCH_MAX => {
+                text.push(c);
             }
-            return Vec::new();
-        }
-        match input {
-            Input::Char('?') => self.help = true,
-            Input::Esc | Input::Char('q') => {
-                let filtered = self.current().filter().is_some_and(|f| !f.is_empty());
-                if self.detail.is_some() {
-                    self.detail = None;
-                } else if filtered {
-                    if let Some(filter) = self.current_mut().filter_mut() {
-                        filter.clear();
-                    }
-                    return self.reset();
-                } else if input == Input::Char('q') || self.screen == Screen::Dashboard {
-                    self.quit = true;
-                } else {
-                    return self.goto(Screen::Dashboard);
-                }
-            }
-            Input::Tab => return self.goto(self.screen.step(1)),
-            Input::BackTab => return self.goto(self.screen.step(-1)),
-            Input::Char(c @ '1'..='6') => {
-                let i = (c as usize) - ('1' as usize);
-                return self.goto(Screen::ALL[i]);
-            }
-            // Only the screens that filter have a filter to edit.
-            Input::Char('/') => {
-                self.search_input = self.current().filter().cloned();
-            }
-            Input::Up | Input::Char('k') => return self.move_by(-1),
-            Input::Down | Input::Char('j') => return self.move_by(1),
-            Input::PageUp => return self.move_by(-20),
-            Input::PageDown => return self.move_by(20),
-            Input::Home | Input::Char('g') => return self.reset(),
-            Input::End | Input::Char('G') => return self.move_by(i64::from(u16::MAX)),
-            Input::Enter => {
-                if self.detail.is_some() {
-                    self.detail = None;
-                } else {
-                    return self.open_detail();
-                }
-            }
-            Input::Char(c) => return self.screen_key(c),
+            (Mode::Form, Input::Backspace, _, Some(form)) => form.erase(),
+            (Mode::Form, Input::Char(c), _, Some(form)) => form.type_char(c),
             _ => {}
+        }
+    }
+
+    fn act(&mut self, intent: Intent) -> Vec<Effect> {
+        match intent {
+            Intent::Quit => self.quit = true,
+            Intent::NextScreen => return self.goto(self.screen.step(1)),
+            Intent::PreviousScreen => return self.goto(self.screen.step(-1)),
+            Intent::GoTo(screen) => return self.goto(screen),
+            Intent::Move(delta) => return self.move_by(delta),
+            Intent::Top => return self.reset(),
+            Intent::Bottom => return self.move_by(i64::from(u16::MAX)),
+            Intent::Details if self.detail.is_some() => self.detail = None,
+            Intent::Details => return self.open_detail(),
+            Intent::OpenHelp => self.help = true,
+            Intent::Back | Intent::CloseOrQuit => return self.back(intent == Intent::Back),
+            Intent::Search => self.search_input = self.current().filter().cloned(),
+            Intent::Open(action) => self.open_form(action),
+            Intent::CycleStatus => {
+                self.payments.cycle_status();
+                return self.reset();
+            }
+            Intent::Follow => {
+                return self
+                    .events
+                    .toggle_follow()
+                    .map(Effect::Load)
+                    .into_iter()
+                    .collect();
+            }
+            Intent::LoadDemo if self.is_empty_store() => return vec![Effect::LoadDemo],
+            Intent::LoadDemo => {}
+            Intent::CloseHelp => self.help = false,
+            Intent::ApplySearch => {
+                let typed = self.search_input.take().unwrap_or_default();
+                if let Some(filter) = self.current_mut().filter_mut() {
+                    *filter = typed;
+                }
+                return self.reset();
+            }
+            Intent::CancelSearch => self.search_input = None,
+            Intent::CancelForm => self.form = None,
+            Intent::NextField => self.in_form(Form::next_field),
+            Intent::PreviousField => self.in_form(Form::previous_field),
+            Intent::Review => {
+                let currency = self.currency;
+                self.in_form(|f| f.review(currency));
+            }
+            Intent::Edit => self.in_form(Form::edit),
+            Intent::Confirm => {
+                let run = self
+                    .form
+                    .take()
+                    .and_then(|f| f.validate(self.currency).ok());
+                return run
+                    .map(|(command, summary)| Effect::Execute { command, summary })
+                    .into_iter()
+                    .collect();
+            }
+        }
+        Vec::new()
+    }
+
+    fn in_form(&mut self, change: impl FnOnce(&mut Form)) {
+        if let Some(form) = &mut self.form {
+            change(form);
+        }
+    }
+
+    /// Esc and q: close the pane, else clear the filter; then Esc goes to the dashboard and quits
+    /// from there, q quits.
+    fn back(&mut self, esc: bool) -> Vec<Effect> {
+        let filtered = self.current().filter().is_some_and(|f| !f.is_empty());
+        if self.detail.is_some() {
+            self.detail = None;
+        } else if filtered {
+            if let Some(filter) = self.current_mut().filter_mut() {
+                filter.clear();
+            }
+            return self.reset();
+        } else if !esc || self.screen == Screen::Dashboard {
+            self.quit = true;
+        } else {
+            return self.goto(Screen::Dashboard);
         }
         Vec::new()
     }
@@ -431,39 +468,6 @@ impl App {
             Some(load) => vec![Effect::Load(load)],
             None => self.reopen_detail(),
         }
-    }
-
-    fn screen_key(&mut self, c: char) -> Vec<Effect> {
-        let action = match (self.screen, c) {
-            (Screen::Members, 'n') | (Screen::Dashboard, 'n') => Action::RegisterMember,
-            (Screen::Members, 'l') => Action::LinkBank,
-            (Screen::Members, 'c') => Action::Recharge,
-            (Screen::Members, 'w') => Action::Withdraw,
-            (Screen::Members, 't') => Action::Remit,
-            (Screen::Members | Screen::Payments, 'p') => Action::Pay,
-            (Screen::Members | Screen::Payments, 'h') => Action::Hold,
-            (Screen::Merchants, 'n') => Action::RegisterMerchant,
-            (Screen::Merchants, 's') | (Screen::Settlements, 's') => Action::Settle,
-            (Screen::Payments, 'c') => Action::Capture,
-            (Screen::Payments, 'v') => Action::Void,
-            (Screen::Payments, 'r') => Action::Refund,
-            (Screen::Payments, 'f') => {
-                self.payments.cycle_status();
-                return self.reset();
-            }
-            (Screen::Events, 'f') => {
-                return self
-                    .events
-                    .toggle_follow()
-                    .map(Effect::Load)
-                    .into_iter()
-                    .collect();
-            }
-            (Screen::Dashboard, 'd') if self.is_empty_store() => return vec![Effect::LoadDemo],
-            _ => return Vec::new(),
-        };
-        self.open_form(action);
-        Vec::new()
     }
 
     /// A form for `action`, filled in from the selection (the member on view in a member pane).

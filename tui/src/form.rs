@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use rust_decimal::Decimal;
 
-use crate::keys::Input;
+use crate::keymap::{self, Mode};
 use crate::style::{ACCENT, block, bold, centered, dim};
 use crate::text::{self, clean, wrap};
 
@@ -97,15 +97,6 @@ pub struct Form {
     pub error: Option<(usize, String)>,
     /// Set once the input is valid: what will happen, waiting for y/n.
     pub confirming: Option<String>,
-}
-
-/// What a key did to a form.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Reply {
-    /// It stays open.
-    Open,
-    /// It closed: with the command to run and what it will do, when it was confirmed.
-    Closed(Option<(Command, String)>),
 }
 
 fn amount_field(
@@ -386,50 +377,51 @@ impl Form {
 }
 
 impl Form {
-    /// Handles a key: typing and moving between fields, review (Enter), then y/n.
-    pub fn key(&mut self, input: Input, currency: Currency) -> Reply {
-        if self.confirming.is_some() {
-            match input {
-                Input::Char('y') | Input::Char('Y') => {
-                    return Reply::Closed(self.validate(currency).ok());
-                }
-                Input::Char('n') | Input::Char('N') | Input::Esc => self.confirming = None,
-                _ => {}
+    pub fn next_field(&mut self) {
+        self.focus = (self.focus + 1) % self.fields.len().max(1);
+    }
+
+    pub fn previous_field(&mut self) {
+        let n = self.fields.len().max(1);
+        self.focus = (self.focus + n - 1) % n;
+    }
+
+    /// Types `c` into the field in focus.
+    pub fn type_char(&mut self, c: char) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            if f.value.chars().count() < FIELD_MAX {
+                f.value.push(c);
             }
-            return Reply::Open;
         }
-        let n = self.fields.len();
-        match input {
-            Input::Esc => return Reply::Closed(None),
-            Input::Tab | Input::Down => self.focus = (self.focus + 1) % n,
-            Input::BackTab | Input::Up => self.focus = (self.focus + n - 1) % n,
-            Input::Backspace => {
-                if let Some(f) = self.fields.get_mut(self.focus) {
-                    f.value.pop();
-                }
-                self.error = None;
-            }
-            Input::Char(c) => {
-                if let Some(f) = self.fields.get_mut(self.focus) {
-                    if f.value.chars().count() < FIELD_MAX {
-                        f.value.push(c);
-                    }
-                }
-                self.error = None;
-            }
-            Input::Enter => match self.validate(currency) {
-                Ok((_, summary)) => {
-                    self.error = None;
-                    self.confirming = Some(summary);
-                }
-                Err((field, message)) => {
-                    self.focus = field;
-                    self.error = Some((field, message));
-                }
-            },
-            _ => {}
+        self.error = None;
+    }
+
+    /// Erases the last character of the field in focus.
+    pub fn erase(&mut self) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.value.pop();
         }
-        Reply::Open
+        self.error = None;
+    }
+
+    /// Checks the fields: the sentence of what will happen, waiting for y/n; or the field at
+    /// fault, in focus, and why.
+    pub fn review(&mut self, currency: Currency) {
+        match self.validate(currency) {
+            Ok((_, summary)) => {
+                self.error = None;
+                self.confirming = Some(summary);
+            }
+            Err((field, message)) => {
+                self.focus = field;
+                self.error = Some((field, message));
+            }
+        }
+    }
+
+    /// Back to editing after the review.
+    pub fn edit(&mut self) {
+        self.confirming = None;
     }
 }
 
@@ -465,14 +457,11 @@ pub fn render(f: &Form, frame: &mut Frame, area: Rect) {
         Some(summary) => {
             lines.push(Line::from(Span::styled(clean(summary), bold())));
             lines.push(Line::from(Span::styled(
-                "Confirm? y: yes  n: edit  Esc: cancel",
+                format!("Confirm? {}", keymap::hint(Mode::Confirm)),
                 Style::default().fg(Color::Yellow),
             )));
         }
-        None => lines.push(Line::from(Span::styled(
-            "Enter: review  Tab: next field  Esc: cancel",
-            dim(),
-        ))),
+        None => lines.push(Line::from(Span::styled(keymap::hint(Mode::Form), dim()))),
     }
     // As tall as the lines once wrapped: the confirmation prompt must never fall off the bottom.
     let inner = usize::from(72.min(area.width).saturating_sub(2));

@@ -1,5 +1,4 @@
-//! Key handling, pure: a terminal key event becomes an `Input`; `App::update` gives it meaning
-//! for the current screen and mode.
+//! Keys, pure: a terminal key event becomes an `Input`; the keymap says what it does where.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -47,50 +46,6 @@ pub fn translate(key: &KeyEvent) -> Option<Input> {
         KeyCode::Char(c) => Input::Char(c),
         _ => return None,
     })
-}
-
-/// The keys of each screen, for the `?` overlay: (key, what it does).
-pub fn help(screen: crate::screens::Screen) -> Vec<(&'static str, &'static str)> {
-    use crate::screens::Screen::*;
-    let mut keys = vec![
-        ("Tab / Shift-Tab", "next / previous screen"),
-        ("1 … 6", "go to a screen"),
-        ("↑ ↓  j k", "move"),
-        ("PgUp PgDn  g G", "page, top, bottom"),
-        ("Enter", "details"),
-        ("?", "this help"),
-        ("Esc  q", "back; quit from the top"),
-    ];
-    keys.extend(match screen {
-        Dashboard => vec![
-            ("n", "register a member"),
-            ("d", "load the demo data set (empty store)"),
-        ],
-        Members => vec![
-            ("/", "search by name or email"),
-            ("n", "register a member"),
-            ("l", "link a bank account"),
-            ("c", "recharge the wallet"),
-            ("w", "withdraw to the bank"),
-            ("t", "remit to another member"),
-            ("p / h", "pay a merchant / hold"),
-        ],
-        Merchants => vec![("n", "register a merchant"), ("s", "settle this merchant")],
-        Payments => vec![
-            ("/", "filter by member or merchant"),
-            ("f", "filter by status (cycles)"),
-            ("c", "capture a held payment"),
-            ("v", "void a held payment"),
-            ("r", "refund"),
-            ("p / h", "pay / hold"),
-        ],
-        Settlements => vec![("/", "filter by merchant"), ("s", "settle every merchant")],
-        Events => vec![
-            ("/", "filter by stream or kind"),
-            ("f", "follow new events (on/off)"),
-        ],
-    });
-    keys
 }
 
 #[cfg(test)]
@@ -141,24 +96,5 @@ mod tests {
             None
         );
         assert_eq!(translate(&press(KeyCode::F(5))), None);
-    }
-
-    #[test]
-    fn every_screen_has_help_with_the_global_keys() {
-        for screen in crate::screens::Screen::ALL {
-            let keys = help(screen);
-            assert!(keys.iter().any(|(k, _)| *k == "?"), "{screen:?}");
-            assert!(keys.iter().any(|(k, _)| k.contains("Tab")), "{screen:?}");
-        }
-    }
-
-    #[test]
-    fn search_is_offered_where_a_screen_filters_and_only_there() {
-        use crate::screens::Screen::*;
-        for screen in crate::screens::Screen::ALL {
-            let offered = help(screen).iter().any(|(k, _)| *k == "/");
-            let filters = matches!(screen, Members | Payments | Settlements | Events);
-            assert_eq!(offered, filters, "{screen:?}");
-        }
     }
 }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod columns;
 pub mod effect;
 pub mod form;
+pub mod keymap;
 pub mod keys;
 pub mod runner;
 pub mod screens;

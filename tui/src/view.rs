@@ -9,7 +9,7 @@ use ratatui::widgets::{Clear, Paragraph, Tabs, Wrap};
 
 use crate::app::App;
 use crate::form;
-use crate::keys;
+use crate::keymap::{self, Mode};
 use crate::screens::{self, Screen};
 use crate::style::{ACCENT, block, centered, dim};
 use crate::text::{clean, fit, width_of, wrap};
@@ -93,7 +93,7 @@ fn status_lines(app: &App, area: Rect) -> Vec<Line<'static>> {
 
 /// The search being typed, its end always in view (the start gives way to an ellipsis).
 fn search_line(input: &str, width: usize) -> Line<'static> {
-    const HINT: &str = "   Enter: apply  Esc: cancel";
+    let hint = format!("   {}", keymap::hint(Mode::Search));
     let room = width.saturating_sub(2);
     let shown = if width_of(input) <= room {
         input.to_string()
@@ -106,32 +106,35 @@ fn search_line(input: &str, width: usize) -> Line<'static> {
         Span::raw(shown.clone()),
         Span::styled("█", Style::default().fg(ACCENT)),
     ];
-    if 2 + width_of(&shown) + width_of(HINT) <= width {
-        spans.push(Span::raw(HINT));
+    if 2 + width_of(&shown) + width_of(&hint) <= width {
+        spans.push(Span::raw(hint));
     }
     Line::from(spans)
 }
 
+/// The `?` overlay: every key of the screen on view, from the keymap.
 fn help(app: &App, frame: &mut Frame, area: Rect) {
-    let keys = keys::help(app.screen);
-    let lines: Vec<Line> = keys
+    let lines: Vec<Line> = keymap::help(app.screen)
         .iter()
-        .map(|(k, what)| {
+        .map(|b| {
             Line::from(vec![
                 Span::styled(
-                    format!("{k:<16}"),
+                    format!("{:<16}", b.keys),
                     Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
                 ),
-                Span::raw(*what),
+                Span::raw(b.help),
             ])
         })
         .collect();
-    let rect = centered(area, 56, lines.len() as u16 + 2);
+    let rect = centered(area, 56, u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
     frame.render_widget(Clear, rect);
+    let close = format!(" {} ", keymap::hint(Mode::Help));
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(&format!("Keys: {}", app.screen.title()), rect.width)),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            block(&format!("Keys: {}", app.screen.title()), rect.width).title_bottom(Line::from(
+                fit(&close, usize::from(rect.width.saturating_sub(2))),
+            )),
+        ),
         rect,
     );
 }

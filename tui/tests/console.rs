@@ -9,6 +9,8 @@ use payctl_tui::{App, Msg, Runner, Screen, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+#[path = "console/keymap.rs"]
+mod keymap;
 #[path = "console/large.rs"]
 mod large;
 #[path = "console/update.rs"]
