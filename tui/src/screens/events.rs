@@ -70,6 +70,8 @@ impl Events {
     /// `select` selected.
     pub fn fill(&mut self, before: Option<i64>, select: Option<i64>, rows: Vec<EventRow>) {
         let l = &mut self.list;
+        // Rows dropped from the top: `select` counted them.
+        let mut cut = 0;
         if before.is_none() {
             let keep = l.current().map(|e| e.seq);
             l.rows = rows;
@@ -82,13 +84,13 @@ impl Events {
         } else {
             l.rows.extend(rows);
             if l.rows.len() > MAX_EVENTS {
-                let cut = l.rows.len() - MAX_EVENTS;
+                cut = l.rows.len() - MAX_EVENTS;
                 l.rows.drain(..cut);
                 l.selected = l.selected.saturating_sub(cut);
             }
         }
         if let Some(target) = select {
-            self.select(target);
+            self.select(target - cut as i64);
         }
         self.list.clamp();
     }

@@ -3,7 +3,7 @@
 
 use payctl_core::domain::Command;
 use payctl_core::money::Currency;
-use payctl_core::queries::Member;
+use payctl_core::queries::{EventRow, Member};
 use payctl_core::{Error, ErrorCode, Outcome};
 use payctl_tui::effect::{At, Load, Loaded};
 use payctl_tui::keys::Input;
@@ -230,4 +230,59 @@ fn quitting_and_the_help_overlay_need_no_store() {
     assert!(!app.help && !app.quit);
     assert!(press(&mut app, &[Input::Char('q')]).is_empty());
     assert!(app.quit);
+}
+
+fn event(seq: i64) -> EventRow {
+    EventRow {
+        seq,
+        stream: format!("member-mem_{seq}"),
+        version: 1,
+        kind: "MemberRegistered".into(),
+        effective_at: "2026-03-02T09:00:00Z".into(),
+        recorded_at: "2026-03-02T09:00:00Z".into(),
+        actor: "test".into(),
+        idempotency_key: None,
+        hash: String::new(),
+        payload: serde_json::Value::Null,
+    }
+}
+
+/// Answers the one read of older events `effects` holds with the 200 events before it.
+fn older_events(app: &mut App, effects: Vec<Effect>) {
+    let [Effect::Load(Load::Events { before, select, .. })] = effects[..] else {
+        panic!("{effects:?}");
+    };
+    let last = before.expect("older");
+    let rows = (last - 200..last).rev().map(event).collect();
+    let more = app.update(Msg::Loaded(Loaded::Events {
+        before,
+        select,
+        rows,
+    }));
+    assert!(more.is_empty(), "{more:?}");
+}
+
+#[test]
+fn scrolling_past_the_events_kept_lands_on_the_next_older_event() {
+    let (mut app, _) = App::init();
+    press(&mut app, &[Input::Char('6')]);
+    let newest = (9_801..=10_000).rev().map(event).collect();
+    app.update(Msg::Loaded(Loaded::Events {
+        before: None,
+        select: None,
+        rows: newest,
+    }));
+    // Nine pages down to the oldest of 2,000 kept.
+    for _ in 0..9 {
+        let effects = press(&mut app, &[Input::End]);
+        older_events(&mut app, effects);
+    }
+    assert_eq!(app.events.list.rows.len(), 2_000);
+    assert_eq!(app.events.list.current().map(|e| e.seq), Some(8_001));
+    // One more row down: older events come in, the newest go, the selection moves by one.
+    let effects = press(&mut app, &[Input::Down]);
+    older_events(&mut app, effects);
+    assert_eq!(app.events.list.rows.len(), 2_000);
+    assert_eq!(app.events.list.current().map(|e| e.seq), Some(8_000));
+    assert!(!app.events.follow);
 }
