@@ -3,20 +3,26 @@
 //! `cargo run --release --example verify_floor -- STORE.db [RUNS]`
 //!
 //! The stages: read the log (every column, borrowed), hash it (the chain), decode the JSON
-//! payloads, fold the events into rows and digest them, and read and digest the stored
-//! projection tables (every value, hashed inside SQLite's scan as `verify` does). `verify` runs them on two cores at once, so its wall
+//! payloads, fold the events through the one fold into the memory adapter digesting the rows,
+//! and read and digest the stored tables (every value, hashed inside SQLite's scan as
+//! `verify` does). `verify` runs them on two cores at once, so its wall
 //! time cannot go below half their sum. Each stage is timed RUNS times (default 3) and the
 //! fastest run is kept: the floor is what the stage costs at best on this machine.
 
 use std::time::Instant;
 
+use payctl_core::digest::{Digests, RowDigester, Table, fresh_salt};
 use payctl_core::error::Result;
-use payctl_core::event::{Envelope, Event};
-use payctl_core::projections::digest::{Digests, fresh_salt, stored_digests};
-use payctl_core::projections::native::{Ev, NativeFold};
-use payctl_core::store::schema::PROJECTION_TABLES;
-use payctl_core::store::{self, ENVELOPE_COLUMNS};
+use payctl_core::event::{Envelope, Event, decode_payload};
+use payctl_core::ports::Maintenance;
+use payctl_core::projections::{self, ApplyContext};
+use payctl_core::store::memory::{Digesting, MemoryStore};
+use payctl_core::store::sqlite::SqliteStore;
+use payctl_core::store::{BUSY_TIMEOUT, OpenMode};
 use rusqlite::{Connection, OpenFlags};
+
+const ENVELOPE_COLUMNS: &str = "seq, stream, version, kind, schema, payload, recorded_at, \
+                                effective_at, actor, idempotency_key, hash";
 
 /// The fastest of `runs` timings of `f`, in seconds, and its last result.
 fn fastest<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<(f64, T)> {
@@ -41,10 +47,23 @@ fn read_log(conn: &Connection, keep: bool) -> Result<(u64, Vec<Envelope>)> {
     let mut rows = stmt.query([])?;
     let (mut events, mut held) = (0, Vec::new());
     while let Some(row) = rows.next()? {
-        let env = store::envelope_ref_from_row(row)?;
         events += 1;
+        let text = |i| -> rusqlite::Result<String> { row.get(i) };
+        let env = Envelope {
+            seq: row.get(0)?,
+            stream: text(1)?,
+            version: row.get(2)?,
+            kind: text(3)?,
+            schema: row.get(4)?,
+            payload: text(5)?,
+            recorded_at: text(6)?,
+            effective_at: text(7)?,
+            actor: text(8)?,
+            idempotency_key: row.get(9)?,
+            hash: text(10)?,
+        };
         if keep {
-            held.push(env.to_owned());
+            held.push(env);
         }
     }
     Ok((events, held))
@@ -52,9 +71,9 @@ fn read_log(conn: &Connection, keep: bool) -> Result<(u64, Vec<Envelope>)> {
 
 fn read_stored(conn: &Connection) -> Result<u64> {
     let mut values = 0;
-    for (table, _) in PROJECTION_TABLES {
-        // Table names come from the fixed schema list.
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}"))?;
+    for table in Table::ALL {
+        // Table names come from the fixed list of the code.
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {}", table.name()))?;
         let n = stmt.column_count();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -89,7 +108,7 @@ fn main() -> Result<()> {
     let (_, held) = read_log(&conn, true)?;
     let (t, ()) = fastest(runs, || {
         for e in &held {
-            std::hint::black_box(store::event_digest(&e.hash, &e.borrowed()));
+            std::hint::black_box(payctl_core::chain::event_digest(&e.hash, &e.borrowed()));
         }
         Ok(())
     })?;
@@ -97,29 +116,38 @@ fn main() -> Result<()> {
 
     let (t, decoded) = fastest(runs, || {
         held.iter()
-            .map(|e| store::decode_payload(e.seq, &e.kind, e.schema, &e.payload))
+            .map(|e| decode_payload(e.seq, &e.kind, e.schema, &e.payload))
             .collect::<Result<Vec<Event>>>()
     })?;
     stages.push(("decode the JSON payloads", t));
 
     let (t, folded) = fastest(runs, || -> Result<Digests> {
-        let mut fold = NativeFold::new(&salt);
+        let mut state = MemoryStore::new(Digesting::new(RowDigester::keyed(&salt)));
+        let mut currency = None;
         for (e, event) in held.iter().zip(&decoded) {
-            let ev = Ev {
+            currency = projections::currency_of(event, currency);
+            let cx = ApplyContext {
                 seq: e.seq,
                 kind: &e.kind,
-                effective_at: &e.effective_at,
+                at: &e.effective_at,
+                currency: currency.unwrap_or(payctl_core::money::Currency::Krw),
             };
-            fold.apply(&ev, event)?;
+            projections::apply(event, &cx, &mut state)?;
         }
-        Ok(fold.finish())
+        Ok(state.finish()?.digests)
     })?;
     stages.push(("fold into rows and digest them", t));
 
     // `verify` hashes the stored rows inside SQLite's scan (an aggregate function), so reading
     // and digesting them is one stage; reading every value through the column API alone is
     // shown for comparison, outside the sum.
-    let (t_stored, stored) = fastest(runs, || stored_digests(&conn, &salt))?;
+    let store = SqliteStore::open(
+        std::path::Path::new(&path),
+        OpenMode::MustExist,
+        BUSY_TIMEOUT,
+        &mut |_| Ok(()),
+    )?;
+    let (t_stored, stored) = fastest(runs, || store.table_digests(Some(&salt)))?;
     stages.push(("read and digest the stored tables", t_stored));
     let (t_read, values) = fastest(runs, || read_stored(&conn))?;
 

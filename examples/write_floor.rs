@@ -11,8 +11,7 @@
 //!   into a copy of the store whose projections were emptied (query-only indexes dropped before
 //!   and built after), in one transaction: what any replay that makes its rows in Rust must
 //!   pay to store them, against `INSERT … SELECT` (SQLite copying records whole) in the same
-//!   conditions; and the same bound inserts into a scratch file as `rebuild` replays into (no
-//!   journal), whose rows would then still have to be copied in.
+//!   conditions.
 //!
 //! `cargo run --release --example write_floor -- STORE.db WORKDIR [import|rebuild|both]`
 //!
@@ -27,8 +26,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use payctl_core::projections;
-use payctl_core::store::schema::{PROJECTION_INDEXES, PROJECTION_TABLES};
+use payctl_core::digest::Table;
+use payctl_core::store::sqlite::schema::PROJECTION_INDEXES;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
 
@@ -230,7 +229,10 @@ fn emptied_copy(store: &Path, work: &Path, name: &str) -> Result<Connection, Fai
     for (name, _) in PROJECTION_INDEXES {
         conn.execute_batch(&format!("DROP INDEX {name}"))?;
     }
-    projections::clear(&conn)?;
+    for table in Table::ALL {
+        // Table names come from the fixed list of the code.
+        conn.execute_batch(&format!("DELETE FROM {}", table.name()))?;
+    }
     Ok(conn)
 }
 
@@ -269,10 +271,7 @@ fn insert_bound(conn: &Connection, data: &[(String, Rows)]) -> Result<(), Failur
 /// projections to the closed file.
 fn rebuild_floor(store: &Path, source: &Connection, work: &Path) -> Result<(), Failure> {
     // The read models, as `rebuild` writes them.
-    let names: Vec<String> = PROJECTION_TABLES
-        .iter()
-        .map(|(t, _)| t.to_string())
-        .collect();
+    let names: Vec<String> = Table::ALL.iter().map(|t| t.name().to_string()).collect();
     let data = load_all(source, &names)?;
     let rows: usize = data.iter().map(|(_, r)| r.len()).sum();
 
@@ -281,21 +280,6 @@ fn rebuild_floor(store: &Path, source: &Connection, work: &Path) -> Result<(), F
     insert_bound(&conn, &data)?;
     finish(conn)?;
     let bound = started.elapsed().as_secs_f64();
-
-    // As `rebuild` replays: into a scratch file with the store's schema, 16 KiB pages, no
-    // journal, no sync (its rows then still have to be copied in: `INSERT … SELECT` below).
-    let scratch = work.join("rebuild-scratch.db");
-    let _ = std::fs::remove_file(&scratch);
-    payctl_core::store::create_new_private_file(&scratch)?;
-    let conn = payctl_core::store::open_scratch_file(&scratch, 16_384, 65_536)?;
-    conn.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")?;
-    let started = Instant::now();
-    conn.execute_batch("BEGIN")?;
-    insert_bound(&conn, &data)?;
-    conn.execute_batch("COMMIT")?;
-    drop(conn);
-    let scratch_bound = started.elapsed().as_secs_f64();
-    let _ = std::fs::remove_file(&scratch);
 
     let conn = emptied_copy(store, work, "rebuild-copy.db")?;
     let started = Instant::now();
@@ -309,8 +293,7 @@ fn rebuild_floor(store: &Path, source: &Connection, work: &Path) -> Result<(), F
     let copied = started.elapsed().as_secs_f64();
     println!(
         "rebuild floor: {rows} projection rows written in place: bound inserts {bound:.2} s, \
-         INSERT … SELECT {copied:.2} s; bound inserts into a scratch file (no journal) \
-         {scratch_bound:.2} s"
+         INSERT … SELECT {copied:.2} s"
     );
     for name in ["rebuild-bound.db", "rebuild-copy.db"] {
         let _ = std::fs::remove_file(work.join(name));

@@ -482,13 +482,19 @@ pub fn bank_declined(what: &str, reason: &str) -> Error {
 }
 
 /// Routes a command to its service, then holds its events to the limits of what payctl keeps.
-pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Result<Decision> {
-    let decision = decide_in_service(state, env, command)?;
+pub fn decide(
+    state: &dyn StateView,
+    banks: &mut dyn BankGateway,
+    env: &mut Env<'_>,
+    command: &Command,
+) -> Result<Decision> {
+    let decision = decide_in_service(state, banks, env, command)?;
     limits::within_limits(state, env, decision)
 }
 
 fn decide_in_service(
     state: &dyn StateView,
+    banks: &mut dyn BankGateway,
     env: &mut Env<'_>,
     command: &Command,
 ) -> Result<Decision> {
@@ -496,18 +502,20 @@ fn decide_in_service(
         Command::RegisterMember { .. }
         | Command::UpdateMember { .. }
         | Command::DeactivateMember { .. }
-        | Command::ReactivateMember { .. } => membership::decide(state, env, command),
+        | Command::ReactivateMember { .. } => membership::decide(state, banks, env, command),
         Command::LinkBank { .. } | Command::UnlinkBank { .. } | Command::SimSet { .. } => {
-            banking::decide(state, env, command)
+            banking::decide(state, banks, env, command)
         }
-        Command::Recharge { .. } | Command::Withdraw { .. } => money::decide(state, env, command),
-        Command::Remit { .. } => remittance::decide(state, env, command),
+        Command::Recharge { .. } | Command::Withdraw { .. } => {
+            money::decide(state, banks, env, command)
+        }
+        Command::Remit { .. } => remittance::decide(state, banks, env, command),
         Command::RegisterMerchant { .. }
         | Command::UpdateMerchant { .. }
         | Command::Pay { .. }
         | Command::Capture { .. }
         | Command::Void { .. }
-        | Command::Refund { .. } => payment::decide(state, env, command),
-        Command::Settle { .. } => settlement::decide(state, env, command),
+        | Command::Refund { .. } => payment::decide(state, banks, env, command),
+        Command::Settle { .. } => settlement::decide(state, banks, env, command),
     }
 }

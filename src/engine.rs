@@ -1,25 +1,28 @@
 //! The façade: open a store, execute commands through the one write path, answer queries.
 //!
-//! Write path (DESIGN.md): BEGIN IMMEDIATE → idempotency lookup → release expired holds →
-//! decide on the projections → append events (hash chain) + apply each → record the outcome under
-//! the key → COMMIT. A refusal rolls back to the savepoint taken before the holds step, so it
-//! leaves nothing but its idempotency record.
+//! Write path (DESIGN.md), all through the store's ports: begin the write transaction →
+//! idempotency lookup → release expired holds → decide on the read models → append events (hash
+//! chain) + apply each through the one fold → record the outcome under the key → commit. A
+//! refusal rolls back to the savepoint taken before the holds step, so it leaves nothing but its
+//! idempotency record.
 
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::bank::Simulator;
 use crate::clock::{self, Timestamp};
 use crate::domain::{self, Applied, Command, Decision, Env};
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::{BankAccount, Event};
 use crate::ids::{Id, Kind};
+use crate::log::{AppendContext, append};
 use crate::money::{Amount, Currency};
-use crate::projections::{self, Settings};
-use crate::state::SqlState;
-use crate::store::{self, AppendContext, OpenMode};
+use crate::ports::{Head, IdempotencyRecord, Store};
+use crate::projections::{self, ApplyContext, Settings};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{self, OpenMode};
 
 /// Longest idempotency key accepted (SPEC §6).
 pub const MAX_KEY_LEN: usize = 255;
@@ -83,7 +86,7 @@ pub struct Failpoints {
 }
 
 pub struct Engine {
-    pub(crate) conn: Connection,
+    store: Box<dyn Store>,
     failpoints: Failpoints,
     created: bool,
     /// Set while a write transaction is open: what it may cache, since it holds the write lock.
@@ -94,8 +97,8 @@ pub struct Engine {
 #[derive(Debug, Clone)]
 struct TxState {
     settings: Option<Settings>,
-    head: store::Head,
-    head_at_begin: store::Head,
+    head: Head,
+    head_at_begin: Head,
     /// No authorized hold expires before this (storage time); `None`: there is no hold. Lets
     /// most commands skip the search for expired holds.
     hold_horizon: Option<String>,
@@ -143,38 +146,46 @@ impl Engine {
         options: &InitOptions,
         ctx: &Context,
     ) -> Result<Engine> {
-        let initialize = |conn: &Connection| -> Result<()> {
+        let mut initialize = |store: &mut dyn Store| -> Result<()> {
             let now = clock::now();
             let at = ctx.at.unwrap_or(now);
             refuse_future("at", at, now, None)?;
-            let (_, head) = record_initialization(conn, options, ctx, at)?;
-            store::write_head(conn, &head)
+            let (_, head) = record_initialization(store, options, ctx, at)?;
+            store.set_head(&head)
         };
-        let (conn, created) = store::open(path, mode, busy_timeout, &initialize)?;
-        Ok(Engine {
-            conn,
+        let store = SqliteStore::open(path, mode, busy_timeout, &mut initialize)?;
+        let created = store.created();
+        Ok(Engine::over(Box::new(store), created))
+    }
+
+    /// An engine over a fresh in-memory store (tests).
+    pub fn in_memory() -> Result<Engine> {
+        Ok(Engine::over(Box::new(SqliteStore::in_memory()?), true))
+    }
+
+    /// An engine over any store (`created`: whether it was just made).
+    pub fn over(store: Box<dyn Store>, created: bool) -> Engine {
+        Engine {
+            store,
             failpoints: Failpoints::default(),
             created,
             tx: None,
-        })
+        }
     }
 
-    /// An engine over a fresh in-memory store (tests, replay).
-    pub fn in_memory() -> Result<Engine> {
-        Ok(Engine {
-            conn: store::open_in_memory()?,
-            failpoints: Failpoints::default(),
-            created: true,
-            tx: None,
-        })
+    /// The store, through its ports.
+    pub(crate) fn store(&self) -> &dyn Store {
+        self.store.as_ref()
     }
 
-    /// `false` trades the power-loss guarantee for speed (`synchronous=NORMAL`: still atomic and
-    /// consistent, the last commits may be lost on power failure). For bulk loads and benchmarks.
+    pub(crate) fn store_mut(&mut self) -> &mut dyn Store {
+        self.store.as_mut()
+    }
+
+    /// `false` trades the power-loss guarantee for speed (still atomic and consistent, the last
+    /// commits may be lost on power failure). For bulk loads and benchmarks.
     pub fn set_durable(&mut self, durable: bool) -> Result<()> {
-        let mode = if durable { "FULL" } else { "NORMAL" };
-        self.conn.pragma_update(None, "synchronous", mode)?;
-        Ok(())
+        self.store.set_durable(durable)
     }
 
     pub fn set_failpoints(&mut self, failpoints: Failpoints) {
@@ -190,17 +201,27 @@ impl Engine {
     /// same snapshot of the store (a report's lines agree with each other even while another
     /// process writes), and one lock round replaces one per statement. For one-shot read
     /// commands; the console keeps autocommit reads so it sees new writes.
-    pub fn begin_snapshot(&self) -> Result<()> {
-        self.conn.execute_batch("BEGIN DEFERRED")?;
-        Ok(())
-    }
-
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    pub fn begin_snapshot(&mut self) -> Result<()> {
+        self.store.begin_read()
     }
 
     pub fn settings(&self) -> Result<Option<Settings>> {
-        Settings::load(&self.conn)
+        self.store.settings()
+    }
+
+    /// The settings of an initialized store; `store_missing` before it is.
+    pub fn require_settings(&self) -> Result<Settings> {
+        self.settings()?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::StoreMissing,
+                "the store is not initialized: run `payctl init`",
+            )
+        })
+    }
+
+    /// Where the store lives, for people.
+    pub fn location(&self) -> String {
+        self.store.location()
     }
 
     /// Settings of an initialized store; a store with none yet has the defaults (not recorded).
@@ -246,14 +267,15 @@ impl Engine {
         if self.tx.is_some() {
             return Err(Error::internal("a write transaction is already open"));
         }
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.store.begin_write()?;
+        let store = &self.store;
         let state = (|| -> Result<TxState> {
-            let head = store::read_head(&self.conn)?;
+            let head = store.head()?;
             Ok(TxState {
-                settings: Settings::load(&self.conn)?,
+                settings: store.settings()?,
                 head_at_begin: head.clone(),
                 head,
-                hold_horizon: earliest_hold_expiry(&self.conn)?,
+                hold_horizon: store.earliest_hold_expiry()?,
             })
         })();
         match state {
@@ -262,7 +284,7 @@ impl Engine {
                 Ok(())
             }
             Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
+                self.store.rollback();
                 Err(e)
             }
         }
@@ -281,22 +303,24 @@ impl Engine {
         };
         // The log head is recorded once per transaction: it only has to be right when others
         // can see it.
-        let result = (|| -> Result<()> {
-            if tx.head != tx.head_at_begin {
-                store::write_head(&self.conn, &tx.head)?;
+        let result = if tx.head == tx.head_at_begin {
+            Ok(())
+        } else {
+            self.store.set_head(&tx.head)
+        };
+        match result {
+            Ok(()) => self.store.commit(),
+            Err(e) => {
+                self.store.rollback();
+                Err(e)
             }
-            run(&self.conn, "COMMIT")
-        })();
-        if result.is_err() {
-            let _ = self.conn.execute_batch("ROLLBACK");
         }
-        result
     }
 
     /// Abandons the open transaction, if any.
     pub fn rollback(&mut self) {
         if self.tx.take().is_some() {
-            let _ = self.conn.execute_batch("ROLLBACK");
+            self.store.rollback();
         }
     }
 
@@ -343,7 +367,7 @@ impl Engine {
         self.refuse_future_times(command, ctx)?;
         let request_hash = request_hash(command)?;
         if let Some(key) = &ctx.idempotency_key {
-            if let Some(found) = lookup_key(&self.conn, key, &request_hash)? {
+            if let Some(found) = lookup_key(self.store(), key, &request_hash)? {
                 return Ok(found);
             }
         }
@@ -410,35 +434,25 @@ impl Engine {
         };
         let head_before = self.tx_state()?.head.clone();
         let mut head = head_before.clone();
-        let conn = &self.conn;
         let currency = settings.currency;
-        // Appends and applies events; returns the seqs they got.
-        let record = |head: &mut store::Head, events: &[Event]| -> Result<Vec<i64>> {
-            let mut seqs = Vec::with_capacity(events.len());
-            for event in events {
-                let env = store::append_on(conn, event, &append_ctx, head)?;
-                projections::apply(conn, &env, event, currency)?;
-                seqs.push(env.seq);
-            }
-            Ok(seqs)
-        };
         // Holds past their expiry are released as of this command's time, before it decides; a
-        // savepoint (only then: it costs a page copy per page touched) lets a refusal undo them.
+        // savepoint (only then: the adapter may copy pages for it) lets a refusal undo them.
         let horizon_before = self.tx_state()?.hold_horizon.clone();
         let due = horizon_before.as_ref().is_some_and(|h| at_text >= *h);
         let expired = if due {
-            expired_holds(conn, settings, at)?
+            expired_holds(self.store(), settings, &at_text)?
         } else {
             Vec::new()
         };
         if !expired.is_empty() {
-            run(conn, "SAVEPOINT release_holds")?;
+            self.store.savepoint("release_holds")?;
         }
-        let mut seqs = record(&mut head, &expired)?;
+        let mut seqs = self.record(&mut head, &expired, &append_ctx, currency)?;
         let decision = {
-            let state = SqlState { conn };
+            let state = self.store();
+            let mut banks = Simulator::new(state, settings.house.clone());
             let mut env = Env::new(at, settings);
-            match domain::decide(&state, &mut env, command) {
+            match domain::decide(state, &mut banks, &mut env, command) {
                 Ok(d) => d,
                 Err(e) if e.code.exit_code() == 1 || e.code.exit_code() == 6 => return Err(e),
                 Err(e) => Decision::refused(e),
@@ -449,46 +463,43 @@ impl Engine {
         } else {
             decision
         };
-        if decision.events.is_empty() && decision.outcome.is_err() {
+        let refused = decision.events.is_empty() && decision.outcome.is_err();
+        if refused {
             // A refusal leaves no trace: not even the hold releases it would have recorded.
             if !expired.is_empty() {
-                run(conn, "ROLLBACK TO release_holds")?;
+                self.store.rollback_to("release_holds")?;
             }
             seqs.clear();
             head = head_before;
         } else {
-            seqs.extend(record(&mut head, &decision.events)?);
+            seqs.extend(self.record(&mut head, &decision.events, &append_ctx, currency)?);
         }
         if !expired.is_empty() {
-            run(conn, "RELEASE release_holds")?;
+            self.store.release("release_holds")?;
         }
-        let (first_seq, last_seq) = (seqs.first().copied(), seqs.last().copied());
-        let stored = match &decision.outcome {
-            Ok(a) => StoredOutcome::Applied(a.clone()),
-            Err(e) => StoredOutcome::Rejected(e.clone()),
-        };
         if let Some(key) = &ctx.idempotency_key {
-            conn.prepare_cached(
-                "INSERT INTO idempotency (key, request_hash, outcome, first_seq, last_seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                key,
-                request_hash,
-                serde_json::to_string(&stored).map_err(|e| Error::internal(e.to_string()))?,
-                first_seq,
-                last_seq
-            ])?;
+            let stored = match &decision.outcome {
+                Ok(a) => StoredOutcome::Applied(a.clone()),
+                Err(e) => StoredOutcome::Rejected(e.clone()),
+            };
+            let record = IdempotencyRecord {
+                request_hash: request_hash.to_string(),
+                outcome: serde_json::to_string(&stored)
+                    .map_err(|e| Error::internal(e.to_string()))?,
+                first_seq: seqs.first().copied(),
+                last_seq: seqs.last().copied(),
+            };
+            self.store.add_record(key, &record)?;
         }
-        let horizon = if decision.events.is_empty() && decision.outcome.is_err() {
-            horizon_before // refused: every hold is as it was
+        let horizon = if refused {
+            horizon_before // every hold is as it was
         } else if due {
-            earliest_hold_expiry(conn)?
+            self.store.earliest_hold_expiry()?
         } else {
-            let new_holds = decision.events.iter().filter_map(|e| match e {
-                Event::PaymentAuthorized { expires_at, .. } => Some(clock::to_storage(*expires_at)),
-                _ => None,
-            });
+            let new_holds = decision
+                .events
+                .iter()
+                .filter_map(|e| e.hold_expiry().map(clock::to_storage));
             new_holds.chain(horizon_before).min()
         };
         let tx = self.tx_state_mut()?;
@@ -500,6 +511,29 @@ impl Engine {
         })
     }
 
+    /// Appends each event and applies it through the one fold; returns the seqs they got.
+    fn record(
+        &mut self,
+        head: &mut Head,
+        events: &[Event],
+        append_ctx: &AppendContext<'_>,
+        currency: Currency,
+    ) -> Result<Vec<i64>> {
+        let mut seqs = Vec::with_capacity(events.len());
+        for event in events {
+            let env = append(self.store.as_mut(), event, append_ctx, head)?;
+            let cx = ApplyContext {
+                seq: env.seq,
+                kind: &env.kind,
+                at: &env.effective_at,
+                currency,
+            };
+            projections::apply(event, &cx, self.store.as_mut())?;
+            seqs.push(env.seq);
+        }
+        Ok(seqs)
+    }
+
     /// Records `StoreInitialized` as the log's first event, in the open transaction.
     fn initialize(
         &mut self,
@@ -507,7 +541,7 @@ impl Engine {
         ctx: &Context,
         at: Timestamp,
     ) -> Result<Settings> {
-        let (s, head) = record_initialization(&self.conn, options, ctx, at)?;
+        let (s, head) = record_initialization(self.store.as_mut(), options, ctx, at)?;
         let tx = self.tx_state_mut()?;
         tx.head = head;
         tx.settings = Some(s.clone());
@@ -518,14 +552,14 @@ impl Engine {
 /// Appends `StoreInitialized` to an empty log and applies it; returns the settings and the head
 /// after it. The caller's transaction makes it durable.
 fn record_initialization(
-    conn: &Connection,
+    store: &mut dyn Store,
     options: &InitOptions,
     ctx: &Context,
     at: Timestamp,
-) -> Result<(Settings, store::Head)> {
+) -> Result<(Settings, Head)> {
     let store_id = new_store_id(at);
     let s = default_settings(options, &store_id)?;
-    store::meta_set(conn, "store_id", &store_id)?;
+    store.set_store_id(&store_id)?;
     let event = Event::StoreInitialized {
         store_id: store_id.clone(),
         currency: s.currency,
@@ -535,13 +569,13 @@ fn record_initialization(
     };
     let recorded_at = clock::to_storage(clock::now());
     let at_text = clock::to_storage(at);
-    let mut head = store::Head {
+    let mut head = Head {
         seq: 0,
-        hash: store::genesis_hash(&store_id),
+        hash: crate::chain::genesis_hash(&store_id),
         last_effective_at: None,
     };
-    let env = store::append_on(
-        conn,
+    let env = append(
+        store,
         &event,
         &AppendContext {
             recorded_at: &recorded_at,
@@ -551,8 +585,14 @@ fn record_initialization(
         },
         &mut head,
     )?;
-    head.last_effective_at = None; // creation is outside business time (store::last_effective_at)
-    projections::apply(conn, &env, &event, s.currency)?;
+    head.last_effective_at = None; // creation is outside business time
+    let cx = ApplyContext {
+        seq: env.seq,
+        kind: &env.kind,
+        at: &env.effective_at,
+        currency: s.currency,
+    };
+    projections::apply(&event, &cx, store)?;
     Ok((s, head))
 }
 
@@ -598,12 +638,6 @@ fn refuse_future(field: &str, value: Timestamp, now: Timestamp, last: Option<&st
     ))
 }
 
-/// Runs a fixed statement through the statement cache (SAVEPOINT and friends run per command).
-fn run(conn: &Connection, sql: &str) -> Result<()> {
-    conn.prepare_cached(sql)?.execute([])?;
-    Ok(())
-}
-
 fn validate_key(key: &str) -> Result<()> {
     if key.is_empty() || key.chars().count() > MAX_KEY_LEN {
         return Err(Error::invalid(
@@ -618,17 +652,14 @@ fn validate_key(key: &str) -> Result<()> {
 fn request_hash(command: &Command) -> Result<String> {
     let canonical = serde_json::to_string(&command.normalized())
         .map_err(|e| Error::internal(format!("cannot encode request: {e}")))?;
-    Ok(store::hex(&Sha256::digest(canonical.as_bytes())))
+    Ok(crate::chain::hex(&Sha256::digest(canonical.as_bytes())))
 }
 
-fn lookup_key(conn: &Connection, key: &str, request_hash: &str) -> Result<Option<Outcome>> {
-    let found: Option<(String, String)> = conn
-        .prepare_cached("SELECT request_hash, outcome FROM idempotency WHERE key = ?1")?
-        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let Some((hash, outcome)) = found else {
+fn lookup_key(store: &dyn Store, key: &str, request_hash: &str) -> Result<Option<Outcome>> {
+    let Some(record) = store.find_record(key)? else {
         return Ok(None);
     };
+    let (hash, outcome) = (record.request_hash, record.outcome);
     if hash != request_hash {
         return Err(Error::new(
             ErrorCode::IdempotencyConflict,
@@ -684,39 +715,20 @@ fn new_store_id(at: Timestamp) -> String {
         .map(|d| d.as_nanos())
         .unwrap_or_default();
     h.update(nanos.to_be_bytes());
-    store::hex(&h.finalize())[..32].to_string()
+    crate::chain::hex(&h.finalize())[..32].to_string()
 }
 
-/// The earliest expiry of an authorized hold (one step down the partial index).
-fn earliest_hold_expiry(conn: &Connection) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT MIN(expires_at) FROM payments WHERE status = 'authorized'")?
-        .query_row([], |r| r.get(0))?)
-}
-
-/// `HoldExpired` for every hold whose expiry is at or before `at`.
-fn expired_holds(conn: &Connection, settings: &Settings, at: Timestamp) -> Result<Vec<Event>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, member, amount_minor, expires_at FROM payments
-         WHERE status = 'authorized' AND expires_at <= ?1 ORDER BY expires_at, id",
-    )?;
-    let rows = stmt
-        .query_map([clock::to_storage(at)], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(id, member, amount, expires)| {
+/// `HoldExpired` for every hold whose expiry is at or before `at` (storage form).
+fn expired_holds(store: &dyn Store, settings: &Settings, at: &str) -> Result<Vec<Event>> {
+    store
+        .holds_due(at)?
+        .into_iter()
+        .map(|h| {
             Ok(Event::HoldExpired {
-                payment: Id::new(Kind::Payment, id),
-                member: Id::new(Kind::Member, member),
-                amount: Amount::from_minor(amount, settings.currency),
-                expired_at: clock::from_storage(&expires)
+                payment: Id::new(Kind::Payment, h.payment),
+                member: Id::new(Kind::Member, h.member),
+                amount: Amount::from_minor(h.amount_minor, settings.currency),
+                expired_at: clock::from_storage(&h.expires_at)
                     .ok_or_else(|| Error::new(ErrorCode::StoreCorrupt, "unreadable hold expiry"))?,
             })
         })

@@ -137,46 +137,6 @@ pub fn echoed(value: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(format!("{start}… ({count} characters)"))
 }
 
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Error {
-        use rusqlite::ffi::ErrorCode as C;
-        // payctl reads back only what it wrote: a value of another type, or a text that is not
-        // UTF-8, was put there behind its back.
-        if matches!(
-            e,
-            rusqlite::Error::FromSqlConversionFailure(..)
-                | rusqlite::Error::InvalidColumnType(..)
-                | rusqlite::Error::IntegralValueOutOfRange(..)
-                | rusqlite::Error::Utf8Error(..)
-        ) {
-            return Error::new(
-                ErrorCode::StoreCorrupt,
-                format!("the store holds a value payctl did not write (run `payctl verify`): {e}"),
-            );
-        }
-        match e.sqlite_error_code() {
-            Some(C::DatabaseBusy | C::DatabaseLocked) => Error::new(
-                ErrorCode::StoreLocked,
-                format!("the store is locked by another process (gave up waiting): {e}"),
-            ),
-            // No write access (file mode, immutable flag, read-only mount): a store problem that
-            // blocks writes like a lock does, and reads still work.
-            Some(C::ReadOnly) => Error::new(
-                ErrorCode::StoreLocked,
-                format!(
-                    "the store is read-only (file permissions, an immutable flag or a read-only \
-                     file system): write commands need write access, read commands still work: {e}"
-                ),
-            ),
-            Some(C::DatabaseCorrupt | C::NotADatabase) => Error::new(
-                ErrorCode::StoreCorrupt,
-                format!("the store file is damaged: {e}"),
-            ),
-            _ => Error::internal(format!("sqlite: {e}")),
-        }
-    }
-}
-
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Error {
         Error::new(

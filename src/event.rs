@@ -301,6 +301,39 @@ impl Event {
         }
     }
 
+    /// When the hold this event opens expires (the engine keeps the earliest at hand, so most
+    /// commands skip the search for expired holds).
+    pub fn hold_expiry(&self) -> Option<Timestamp> {
+        match self {
+            Event::PaymentAuthorized { expires_at, .. } => Some(*expires_at),
+            Event::StoreInitialized { .. }
+            | Event::MemberRegistered { .. }
+            | Event::MemberUpdated { .. }
+            | Event::MemberDeactivated { .. }
+            | Event::MemberReactivated { .. }
+            | Event::BankAccountLinked { .. }
+            | Event::BankAccountUnlinked { .. }
+            | Event::BankSimConfigured { .. }
+            | Event::FirmBankingCompleted { .. }
+            | Event::FirmBankingFailed { .. }
+            | Event::RechargeCompleted { .. }
+            | Event::RechargeFailed { .. }
+            | Event::WithdrawalCompleted { .. }
+            | Event::WithdrawalFailed { .. }
+            | Event::RemittanceCompleted { .. }
+            | Event::RemittanceFailed { .. }
+            | Event::MerchantRegistered { .. }
+            | Event::MerchantUpdated { .. }
+            | Event::PaymentCaptured { .. }
+            | Event::HoldCaptured { .. }
+            | Event::HoldVoided { .. }
+            | Event::HoldExpired { .. }
+            | Event::RefundIssued { .. }
+            | Event::SettlementCompleted(_)
+            | Event::SettlementFailed { .. } => None,
+        }
+    }
+
     /// The stream the event belongs to: one per aggregate.
     pub fn stream(&self) -> String {
         let entity = |id: &Id| match id.kind {
@@ -310,7 +343,10 @@ impl Event {
             crate::ids::Kind::Payment => format!("payment-{id}"),
             crate::ids::Kind::Settlement => format!("settlement-{id}"),
             crate::ids::Kind::FirmBanking => format!("firmbanking-{id}"),
-            _ => format!("other-{id}"),
+            crate::ids::Kind::Recharge
+            | crate::ids::Kind::Withdrawal
+            | crate::ids::Kind::Remittance
+            | crate::ids::Kind::Refund => format!("other-{id}"),
         };
         match self {
             Event::StoreInitialized { .. } => "store".to_string(),
@@ -360,4 +396,87 @@ pub struct Envelope {
     pub actor: String,
     pub idempotency_key: Option<String>,
     pub hash: String,
+}
+
+/// An event as stored, borrowed (no copies): what `verify` reads a million times.
+#[derive(Debug, Clone, Copy)]
+pub struct EnvelopeRef<'a> {
+    pub seq: i64,
+    pub stream: &'a str,
+    pub version: i64,
+    pub kind: &'a str,
+    pub schema: i64,
+    pub payload: &'a str,
+    pub recorded_at: &'a str,
+    pub effective_at: &'a str,
+    pub actor: &'a str,
+    pub idempotency_key: Option<&'a str>,
+    pub hash: &'a str,
+}
+
+impl Envelope {
+    pub fn borrowed(&self) -> EnvelopeRef<'_> {
+        EnvelopeRef {
+            seq: self.seq,
+            stream: &self.stream,
+            version: self.version,
+            kind: &self.kind,
+            schema: self.schema,
+            payload: &self.payload,
+            recorded_at: &self.recorded_at,
+            effective_at: &self.effective_at,
+            actor: &self.actor,
+            idempotency_key: self.idempotency_key.as_deref(),
+            hash: &self.hash,
+        }
+    }
+}
+
+impl EnvelopeRef<'_> {
+    pub fn to_owned(&self) -> Envelope {
+        Envelope {
+            seq: self.seq,
+            stream: self.stream.to_string(),
+            version: self.version,
+            kind: self.kind.to_string(),
+            schema: self.schema,
+            payload: self.payload.to_string(),
+            recorded_at: self.recorded_at.to_string(),
+            effective_at: self.effective_at.to_string(),
+            actor: self.actor.to_string(),
+            idempotency_key: self.idempotency_key.map(str::to_string),
+            hash: self.hash.to_string(),
+        }
+    }
+}
+
+/// Decodes an event payload, upcasting older schemas (none yet: schema 1 is the first).
+pub fn decode(env: &Envelope) -> crate::error::Result<Event> {
+    decode_ref(&env.borrowed())
+}
+
+/// As `decode`, from a borrowed row.
+pub fn decode_ref(env: &EnvelopeRef<'_>) -> crate::error::Result<Event> {
+    decode_payload(env.seq, env.kind, env.schema, env.payload)
+}
+
+/// Decodes the payload of event `seq` (of `kind`, for the message), upcasting older schemas.
+pub fn decode_payload(
+    seq: i64,
+    kind: &str,
+    schema: i64,
+    payload: &str,
+) -> crate::error::Result<Event> {
+    if schema != SCHEMA {
+        return Err(crate::error::Error::new(
+            crate::error::ErrorCode::StoreCorrupt,
+            format!("event {seq} has unknown payload schema {schema}"),
+        ));
+    }
+    Event::from_json(payload).map_err(|e| {
+        crate::error::Error::new(
+            crate::error::ErrorCode::StoreCorrupt,
+            format!("event {seq} ({kind}) has an unreadable payload: {e}"),
+        )
+    })
 }

@@ -1,5 +1,5 @@
 //! Export (SPEC §8): the ledger as an hledger/ledger-cli journal, the event log as JSON Lines,
-//! the postings as CSV. Streams rows straight from SQLite to the writer.
+//! the postings as CSV. Streams rows straight from the store to the writer.
 
 use std::io::Write;
 
@@ -8,7 +8,6 @@ use rust_decimal::Decimal;
 use crate::clock;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -32,15 +31,15 @@ fn csv_field(text: &str) -> String {
 
 impl Engine {
     /// Writes the export; returns how many records (transactions, events or postings) it wrote.
-    pub fn export(&self, format: ExportFormat, out: &mut dyn Write) -> Result<u64> {
+    pub fn export(&mut self, format: ExportFormat, out: &mut dyn Write) -> Result<u64> {
         // One read transaction: a consistent snapshot while others write.
-        self.conn.execute_batch("BEGIN")?;
+        self.store_mut().begin_read()?;
         let result = match format {
             ExportFormat::Ledger => self.export_ledger(out),
             ExportFormat::Jsonl => self.export_events(out),
             ExportFormat::Csv => self.export_postings(out),
         };
-        let _ = self.conn.execute_batch("COMMIT");
+        self.store_mut().end_read();
         out.flush().map_err(io)?;
         result
     }
@@ -55,31 +54,21 @@ impl Engine {
             settings.store_id
         )
         .map_err(io)?;
-        let mut stmt = self.conn.prepare(
-            "SELECT t.seq, t.at, t.description, p.account, p.amount_minor
-             FROM ledger_transactions t JOIN ledger_postings p ON p.seq = t.seq
-             ORDER BY t.seq, p.idx",
-        )?;
-        let mut rows = stmt.query([])?;
         let mut current = None;
         let mut count = 0;
-        while let Some(r) = rows.next()? {
-            let seq: i64 = r.get(0)?;
-            if current != Some(seq) {
+        self.store().scan_ledger(&mut |line| {
+            if current != Some(line.seq) {
                 if current.is_some() {
                     writeln!(out).map_err(io)?;
                 }
-                let at: String = r.get(1)?;
-                let date = at.get(..10).unwrap_or(&at);
-                let description: String = r.get(2)?;
-                writeln!(out, "{date} ({seq}) {description}").map_err(io)?;
-                current = Some(seq);
+                let date = line.at.get(..10).unwrap_or(line.at);
+                writeln!(out, "{date} ({}) {}", line.seq, line.description).map_err(io)?;
+                current = Some(line.seq);
                 count += 1;
             }
-            let account: String = r.get(3)?;
-            let amount = Decimal::new(r.get(4)?, c.minor_units());
-            writeln!(out, "    {account:<40}  {amount:>20} {c}").map_err(io)?;
-        }
+            let amount = Decimal::new(line.amount_minor, c.minor_units());
+            writeln!(out, "    {:<40}  {amount:>20} {c}", line.account).map_err(io)
+        })?;
         if current.is_some() {
             writeln!(out).map_err(io)?;
         }
@@ -87,15 +76,9 @@ impl Engine {
     }
 
     fn export_events(&self, out: &mut dyn Write) -> Result<u64> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {} FROM events ORDER BY seq",
-            store::ENVELOPE_COLUMNS
-        ))?;
-        let mut rows = stmt.query([])?;
         let mut count = 0;
-        while let Some(r) = rows.next()? {
-            let e = store::envelope_from_row(r)?;
-            let payload: serde_json::Value = serde_json::from_str(&e.payload)?;
+        self.store().scan_events(0, &mut |e| {
+            let payload: serde_json::Value = serde_json::from_str(e.payload)?;
             let obj = serde_json::json!({
                 "seq": e.seq,
                 "stream": e.stream,
@@ -111,44 +94,37 @@ impl Engine {
             });
             writeln!(out, "{obj}").map_err(io)?;
             count += 1;
-        }
+            Ok(true)
+        })?;
         Ok(count)
     }
 
     fn export_postings(&self, out: &mut dyn Write) -> Result<u64> {
         let c = self.settings_or_default()?.currency;
         writeln!(out, "seq,date,at,description,account,amount,commodity").map_err(io)?;
-        let mut stmt = self.conn.prepare(
-            "SELECT t.seq, t.at, t.description, p.account, p.amount_minor
-             FROM ledger_transactions t JOIN ledger_postings p ON p.seq = t.seq
-             ORDER BY t.seq, p.idx",
-        )?;
-        let mut rows = stmt.query([])?;
         let mut count = 0;
-        while let Some(r) = rows.next()? {
-            let seq: i64 = r.get(0)?;
-            let at: String = r.get(1)?;
-            let shown = clock::from_storage(&at)
+        self.store().scan_ledger(&mut |line| {
+            let shown = clock::from_storage(line.at)
                 .map(clock::to_display)
-                .unwrap_or(at);
+                .unwrap_or_else(|| line.at.to_string());
             let date = shown.get(..10).unwrap_or(&shown).to_string();
-            let description: String = r.get(2)?;
-            let account: String = r.get(3)?;
-            let amount = Decimal::new(r.get(4)?, c.minor_units());
+            let amount = Decimal::new(line.amount_minor, c.minor_units());
             writeln!(
                 out,
-                "{seq},{date},{shown},{},{},{amount},{c}",
-                csv_field(&description),
-                csv_field(&account)
+                "{},{date},{shown},{},{},{amount},{c}",
+                line.seq,
+                csv_field(line.description),
+                csv_field(line.account)
             )
             .map_err(io)?;
             count += 1;
-        }
+            Ok(())
+        })?;
         Ok(count)
     }
 
-    /// A consistent online copy of the store (SQLite's backup API, one step under a read lock),
-    /// created 0600. Refuses to overwrite an existing file.
+    /// A consistent online copy of the store into a new SQLite file, created 0600. Refuses to
+    /// overwrite an existing file.
     pub fn backup(&self, target: &std::path::Path) -> Result<()> {
         if target.exists() {
             return Err(Error::invalid(
@@ -157,18 +133,8 @@ impl Engine {
                 "already exists; choose a new file",
             ));
         }
-        store::create_private_file(target)?;
-        let copy = || -> Result<()> {
-            let mut dst = rusqlite::Connection::open(target)?;
-            {
-                let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
-                // -1: all pages in one step, so the copy is one snapshot even while others write.
-                backup.step(-1)?;
-            }
-            let _mode: String = dst.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-            Ok(())
-        };
-        copy().inspect_err(|_| {
+        crate::files::create_private_file(target)?;
+        self.store().backup_to(target).inspect_err(|_| {
             let _ = std::fs::remove_file(target);
         })
     }

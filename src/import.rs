@@ -627,7 +627,7 @@ fn derived_key(op: &Operation, seen: &mut HashMap<[u8; 16], u32>) -> Result<Stri
     short.copy_from_slice(&digest[..16]);
     let n = seen.entry(short).or_insert(0);
     *n += 1;
-    Ok(format!("import:{}:{}", crate::store::hex(&short), n))
+    Ok(format!("import:{}:{}", crate::chain::hex(&short), n))
 }
 
 impl Engine {
@@ -655,12 +655,8 @@ impl Engine {
         let batch_lines = options.batch_lines.unwrap_or(BATCH_LINES).max(1);
         let mut pending: Vec<LineReport> = Vec::with_capacity(batch_lines.min(BATCH_LINES));
         let mut batch_started = Instant::now();
-        // Fewer, larger checkpoints: a hot page (a wallet, a balance, an index leaf) is written
-        // back once per checkpoint, not once per batch. 60,000 pages (a WAL of up to 240 MB):
-        // the 1M import 6% faster than with 20,000 (medians of 4 and 2 runs, alternating);
-        // 150,000 gained nothing more. Restored when the import ends.
-        self.conn
-            .pragma_update(None, "wal_autocheckpoint", 60_000)?;
+        // Many commands in few transactions: the store may tune itself for it until the end.
+        self.store_mut().bulk_writes(true)?;
         self.begin()?;
         let result = for_each_record(path, format, |line, record| {
             let op = record
@@ -736,7 +732,7 @@ impl Engine {
             }
             Ok(())
         });
-        let _ = self.conn.pragma_update(None, "wal_autocheckpoint", 1000);
+        let _ = self.store_mut().bulk_writes(false);
         if let Err(e) = result {
             self.rollback();
             return Err(e);

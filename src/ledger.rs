@@ -143,7 +143,26 @@ pub fn movement(event: &Event, currency: Currency) -> Option<Movement<'_>> {
                 (Account::House, -payout),
             ]
         }
-        _ => return None,
+        // These move no money (a hold is not a posting; a failed transfer moved nothing).
+        Event::StoreInitialized { .. }
+        | Event::MemberRegistered { .. }
+        | Event::MemberUpdated { .. }
+        | Event::MemberDeactivated { .. }
+        | Event::MemberReactivated { .. }
+        | Event::BankAccountLinked { .. }
+        | Event::BankAccountUnlinked { .. }
+        | Event::BankSimConfigured { .. }
+        | Event::FirmBankingCompleted { .. }
+        | Event::FirmBankingFailed { .. }
+        | Event::RechargeFailed { .. }
+        | Event::WithdrawalFailed { .. }
+        | Event::RemittanceFailed { .. }
+        | Event::MerchantRegistered { .. }
+        | Event::MerchantUpdated { .. }
+        | Event::PaymentAuthorized { .. }
+        | Event::HoldVoided { .. }
+        | Event::HoldExpired { .. }
+        | Event::SettlementFailed { .. } => return None,
     };
     let mut movement = Movement {
         event,
@@ -246,7 +265,25 @@ impl<'a> Description<'a> {
                 None,
             ],
             // `movement` makes descriptions only of the events above.
-            other => [Some(W(other.kind())), None, None, None, None],
+            other @ (Event::StoreInitialized { .. }
+            | Event::MemberRegistered { .. }
+            | Event::MemberUpdated { .. }
+            | Event::MemberDeactivated { .. }
+            | Event::MemberReactivated { .. }
+            | Event::BankAccountLinked { .. }
+            | Event::BankAccountUnlinked { .. }
+            | Event::BankSimConfigured { .. }
+            | Event::FirmBankingCompleted { .. }
+            | Event::FirmBankingFailed { .. }
+            | Event::RechargeFailed { .. }
+            | Event::WithdrawalFailed { .. }
+            | Event::RemittanceFailed { .. }
+            | Event::MerchantRegistered { .. }
+            | Event::MerchantUpdated { .. }
+            | Event::PaymentAuthorized { .. }
+            | Event::HoldVoided { .. }
+            | Event::HoldExpired { .. }
+            | Event::SettlementFailed { .. }) => [Some(W(other.kind())), None, None, None, None],
         }
     }
 }

@@ -4,21 +4,26 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod bank;
+pub mod chain;
 pub mod clock;
 pub mod demo;
+pub mod digest;
 pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod event;
 pub mod export;
+pub mod files;
 pub mod ids;
 pub mod import;
 pub mod ledger;
+pub mod log;
 pub mod money;
+pub mod ports;
 pub mod projections;
 pub mod queries;
 pub mod rebuild;
-pub mod state;
+pub mod replay;
 pub mod store;
 pub mod verify;
 

@@ -3,7 +3,6 @@
 use clap::Args;
 use payctl_core::event::BankAccount;
 use payctl_core::money::Currency;
-use payctl_core::queries::projection_digest;
 use payctl_core::verify::require_ok;
 use payctl_core::{Context, InitOptions};
 use rust_decimal::Decimal;
@@ -186,7 +185,7 @@ pub fn run_config(_a: ConfigArgs, app: &App) -> CmdResult {
 }
 
 pub fn run_verify(a: VerifyArgs, app: &App) -> CmdResult {
-    let engine = open_read(app)?;
+    let mut engine = open_read(app)?;
     let report = engine.verify()?;
     if let Err(error) = require_ok(&report) {
         return Err(Failure::Core {
@@ -195,7 +194,7 @@ pub fn run_verify(a: VerifyArgs, app: &App) -> CmdResult {
         });
     }
     let digest = if a.digest {
-        Some(projection_digest(engine.connection())?)
+        Some(engine.projection_digest()?)
     } else {
         None
     };

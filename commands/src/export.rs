@@ -46,7 +46,7 @@ pub struct BackupArgs {
 }
 
 pub fn run_export(a: ExportArgs, app: &App) -> CmdResult {
-    let engine = open_read(app)?;
+    let mut engine = open_read(app)?;
     let format = match a.format {
         FormatArg::Ledger => ExportFormat::Ledger,
         FormatArg::Jsonl => ExportFormat::Jsonl,
@@ -87,7 +87,7 @@ pub fn run_export(a: ExportArgs, app: &App) -> CmdResult {
 pub fn run_backup(a: BackupArgs, app: &App) -> CmdResult {
     let engine = open_read(app)?;
     engine.backup(&a.path)?;
-    let copy = Engine::open(&a.path, OpenMode::MustExist)?;
+    let mut copy = Engine::open(&a.path, OpenMode::MustExist)?;
     let report = copy.verify()?;
     require_ok(&report)?;
     if app.out.json {

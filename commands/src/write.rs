@@ -105,7 +105,7 @@ pub fn open_write_with(
 /// `open_read` inside one read transaction: for commands that only read, so all they print comes
 /// from one snapshot.
 pub fn open_snapshot(app: &App) -> Result<Engine, Failure> {
-    let engine = open_read(app)?;
+    let mut engine = open_read(app)?;
     engine.begin_snapshot()?;
     Ok(engine)
 }

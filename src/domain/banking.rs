@@ -4,13 +4,18 @@ use super::{
     Applied, Command, Decision, Env, LinkRef, StateView, bank_declined, refuse_house,
     require_active, require_member, validate_bank_account,
 };
-use crate::bank::{BankGateway, Simulator};
+use crate::bank::BankGateway;
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::{BankAccount, Event};
 use crate::ids::{Id, Kind};
 use crate::money::Amount;
 
-pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Result<Decision> {
+pub fn decide(
+    state: &dyn StateView,
+    banks: &mut dyn BankGateway,
+    env: &mut Env<'_>,
+    command: &Command,
+) -> Result<Decision> {
     match command {
         Command::LinkBank {
             member,
@@ -28,7 +33,6 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                     format!("{account} is already linked to {}", m.id),
                 ));
             }
-            let mut banks = Simulator::new(state, env.settings.house.clone());
             if let Err(reason) = banks.verify(&account)? {
                 return Err(bank_declined(&format!("linking {account}"), &reason));
             }

@@ -3,12 +3,18 @@
 use super::{
     Applied, Command, Decision, Env, StateView, require_active, require_member, validate_name,
 };
+use crate::bank::BankGateway;
 use crate::error::{Error, ErrorCode, Result, echoed};
 use crate::event::Event;
 use crate::ids::Kind;
 use unicode_normalization::UnicodeNormalization;
 
-pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Result<Decision> {
+pub fn decide(
+    state: &dyn StateView,
+    _banks: &mut dyn BankGateway,
+    env: &mut Env<'_>,
+    command: &Command,
+) -> Result<Decision> {
     match command {
         Command::RegisterMember {
             name,

@@ -4,13 +4,18 @@ use super::{
     Applied, Command, Decision, Env, LinkView, MemberView, StateView, bank_declined, firm_banking,
     require_active, require_member,
 };
-use crate::bank::{BankGateway, Simulator};
+use crate::bank::BankGateway;
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::Event;
 use crate::ids::{Id, Kind};
 use crate::money::Amount;
 
-pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Result<Decision> {
+pub fn decide(
+    state: &dyn StateView,
+    banks: &mut dyn BankGateway,
+    env: &mut Env<'_>,
+    command: &Command,
+) -> Result<Decision> {
     match command {
         Command::Recharge {
             member,
@@ -23,9 +28,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             let amount = env.amount("amount", *amount)?;
             let link = linked_account(state, &m, named)?;
             let mut events = Vec::new();
-            let mut banks = Simulator::new(state, env.settings.house.clone());
-            let (recharge, result) =
-                recharge(env, state, &mut banks, &m, &link, amount, &mut events)?;
+            let (recharge, result) = recharge(env, state, banks, &m, &link, amount, &mut events)?;
             let outcome = match result {
                 Ok(()) => Ok(Applied::id(recharge)
                     .with("member", m.id.to_string())
@@ -49,12 +52,11 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             }
             let withdrawal = env.next_id(state, Kind::Withdrawal)?;
             let mut events = Vec::new();
-            let mut banks = Simulator::new(state, env.settings.house.clone());
             let house = env.settings.house.clone();
             let (fb, result) = firm_banking(
                 env,
                 state,
-                &mut banks,
+                banks,
                 (&house, &link.account, amount),
                 withdrawal,
                 &mut events,

@@ -7,13 +7,18 @@ use super::{
     Applied, Command, Decision, Env, PaymentStatus, PaymentView, StateView, bank_declined,
     refuse_house, require_active, require_member, validate_bank_account, validate_name,
 };
-use crate::bank::{BankGateway, Simulator};
+use crate::bank::BankGateway;
 use crate::error::{Error, ErrorCode, Result, echoed};
 use crate::event::Event;
 use crate::ids::{Id, Kind};
 use crate::money::FeeRate;
 
-pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Result<Decision> {
+pub fn decide(
+    state: &dyn StateView,
+    banks: &mut dyn BankGateway,
+    env: &mut Env<'_>,
+    command: &Command,
+) -> Result<Decision> {
     match command {
         Command::RegisterMerchant {
             name,
@@ -33,7 +38,6 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                     format!("merchant code {:?} is already registered", echoed(&code)),
                 ));
             }
-            let mut banks = Simulator::new(state, env.settings.house.clone());
             if let Err(reason) = banks.verify(&account)? {
                 return Err(bank_declined(
                     &format!("settlement account {account}"),
@@ -79,7 +83,6 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             }
             let new_account = new_account.filter(|a| !a.same_as(&m.account));
             if let Some(a) = &new_account {
-                let mut banks = Simulator::new(state, env.settings.house.clone());
                 if let Err(reason) = banks.verify(a)? {
                     return Err(bank_declined(&format!("settlement account {a}"), &reason));
                 }
@@ -117,9 +120,8 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
                 }
             }
             let mut events = Vec::new();
-            let mut banks = Simulator::new(state, env.settings.house.clone());
             let recharge =
-                match auto_recharge(env, state, &mut banks, &payer, amount, *auto, &mut events)? {
+                match auto_recharge(env, state, banks, &payer, amount, *auto, &mut events)? {
                     Ok(r) => r,
                     Err(e) => {
                         return Ok(Decision {

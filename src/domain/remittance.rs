@@ -5,12 +5,17 @@ use super::{
     Applied, Command, Decision, Env, RemitTo, StateView, bank_declined, firm_banking, refuse_house,
     require_active, require_member, validate_bank_account,
 };
-use crate::bank::Simulator;
+use crate::bank::BankGateway;
 use crate::error::{Error, Result};
 use crate::event::{Destination, Event};
 use crate::ids::Kind;
 
-pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Result<Decision> {
+pub fn decide(
+    state: &dyn StateView,
+    banks: &mut dyn BankGateway,
+    env: &mut Env<'_>,
+    command: &Command,
+) -> Result<Decision> {
     let Command::Remit {
         from,
         amount,
@@ -49,9 +54,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
         (RemitTo::Member(r), None) => return Err(Error::not_found("to", r)),
     };
     let mut events = Vec::new();
-    let mut banks = Simulator::new(state, env.settings.house.clone());
-    let recharge = match auto_recharge(env, state, &mut banks, &sender, amount, *auto, &mut events)?
-    {
+    let recharge = match auto_recharge(env, state, banks, &sender, amount, *auto, &mut events)? {
         Ok(r) => r,
         Err(e) => {
             return Ok(Decision {
@@ -90,7 +93,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
             let (fb, result) = firm_banking(
                 env,
                 state,
-                &mut banks,
+                banks,
                 (&house, account, amount),
                 remittance,
                 &mut events,

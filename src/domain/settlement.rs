@@ -2,13 +2,18 @@
 //! per payment rounded half up; deficits from late refunds and carried negative payouts.
 
 use super::{Applied, Command, Decision, Env, StateView, firm_banking, limits};
-use crate::bank::Simulator;
+use crate::bank::BankGateway;
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::{Event, SettledPayment, SettlementFigures};
 use crate::ids::Kind;
 use crate::money::Amount;
 
-pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Result<Decision> {
+pub fn decide(
+    state: &dyn StateView,
+    banks: &mut dyn BankGateway,
+    env: &mut Env<'_>,
+    command: &Command,
+) -> Result<Decision> {
     let Command::Settle { merchant, cutoff } = command else {
         return Err(Error::internal(
             "settlement got a command of another service",
@@ -28,7 +33,6 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
     let mut events = Vec::new();
     let mut settled = Vec::new();
     let mut failed = Vec::new();
-    let mut banks = Simulator::new(state, env.settings.house.clone());
     for m in merchants {
         let payments = state.payments_to_settle(m.id, cutoff)?;
         if payments.is_empty() {
@@ -76,8 +80,7 @@ pub fn decide(state: &dyn StateView, env: &mut Env<'_>, command: &Command) -> Re
         if payout > 0 {
             let house = env.settings.house.clone();
             let transfer = (&house, &m.account, Amount::from_minor(payout, currency));
-            let (fb, result) =
-                firm_banking(env, state, &mut banks, transfer, settlement, &mut events)?;
+            let (fb, result) = firm_banking(env, state, banks, transfer, settlement, &mut events)?;
             figures.firm_banking = Some(fb);
             if let Err(reason) = result {
                 failed.push(format!("{settlement} ({}): {reason}", m.id));

@@ -1,12 +1,17 @@
-//! Members, linked bank accounts, settings and store identity.
+//! Settings, members and their linked bank accounts.
 
-use rusqlite::{Connection, params};
-
-use super::{ApplyContext, one_row};
+use super::{ApplyContext, found};
+use crate::domain::membership::email_key;
 use crate::error::Result;
 use crate::event::Event;
+use crate::ports::MembersModel;
+use crate::projections::rows::{LinkRow, MemberRow, SettingsRow};
 
-pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> Result<()> {
+pub fn apply<P: MembersModel + ?Sized>(
+    event: &Event,
+    cx: &ApplyContext<'_>,
+    port: &mut P,
+) -> Result<()> {
     match event {
         Event::StoreInitialized {
             store_id,
@@ -14,108 +19,84 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
             auto_recharge_unit,
             hold_expiry_secs,
             house,
-        } => {
-            conn.prepare_cached(
-                "INSERT INTO settings (id, store_id, currency, auto_recharge_unit_minor,
-                                       hold_expiry_secs, house_bank, house_account)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                store_id,
-                currency.code(),
-                auto_recharge_unit.to_minor(*currency),
-                hold_expiry_secs,
-                house.bank,
-                house.account
-            ])?;
-        }
+        } => port.put_settings(&SettingsRow {
+            store_id: store_id.clone(),
+            currency: *currency,
+            auto_recharge_unit_minor: auto_recharge_unit.to_minor(*currency),
+            hold_expiry_secs: *hold_expiry_secs,
+            house: house.clone(),
+        }),
         Event::MemberRegistered {
             member,
             name,
             email,
             address,
             corporate,
-        } => {
-            conn.prepare_cached(
-                "INSERT INTO members (id, name, email, email_key, address, corporate, status,
-                                      registered_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'active', ?7)",
-            )?
-            .execute(params![
-                member.n,
-                name,
-                email,
-                crate::domain::membership::email_key(email),
-                address,
-                corporate,
-                cx.at()
-            ])?;
-            conn.prepare_cached(
-                "INSERT INTO wallets (member, balance_minor, held_minor) VALUES (?1, 0, 0)",
-            )?
-            .execute([member.n])?;
-        }
+        } => port.add_member(&MemberRow {
+            id: member.n,
+            name: name.clone(),
+            email: email.clone(),
+            email_key: email_key(email),
+            address: address.clone(),
+            corporate: *corporate,
+            active: true,
+            registered_at: cx.at.to_string(),
+        }),
         Event::MemberUpdated {
             member,
             name,
             address,
-        } => {
-            let n = conn
-                .prepare_cached(
-                    "UPDATE members SET name = COALESCE(?2, name), address = COALESCE(?3, address)
-                     WHERE id = ?1",
-                )?
-                .execute(params![member.n, name, address])?;
-            one_row(n, "member", cx.env)?;
-        }
+        } => found(
+            port.rename_member(member.n, name.as_deref(), address.as_deref())?,
+            "member",
+            cx,
+        ),
         Event::MemberDeactivated { member } => {
-            let n = conn
-                .prepare_cached("UPDATE members SET status = 'inactive' WHERE id = ?1")?
-                .execute([member.n])?;
-            one_row(n, "member", cx.env)?;
+            found(port.set_member_active(member.n, false)?, "member", cx)
         }
         Event::MemberReactivated { member } => {
-            let n = conn
-                .prepare_cached("UPDATE members SET status = 'active' WHERE id = ?1")?
-                .execute([member.n])?;
-            one_row(n, "member", cx.env)?;
+            found(port.set_member_active(member.n, true)?, "member", cx)
         }
         Event::BankAccountLinked {
             link,
             member,
             account,
             primary,
-        } => {
-            conn.prepare_cached(
-                "INSERT INTO bank_links (id, member, bank, account, is_primary, status, linked_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'active', ?6)",
-            )?
-            .execute(params![
-                link.n,
-                member.n,
-                account.bank,
-                account.account,
-                primary,
-                cx.at()
-            ])?;
-        }
+        } => port.add_link(&LinkRow {
+            id: link.n,
+            member: member.n,
+            account: account.clone(),
+            primary: *primary,
+            active: true,
+            linked_at: cx.at.to_string(),
+        }),
         Event::BankAccountUnlinked {
             link, new_primary, ..
         } => {
-            let n = conn
-                .prepare_cached(
-                    "UPDATE bank_links SET status = 'unlinked', is_primary = 0 WHERE id = ?1",
-                )?
-                .execute([link.n])?;
-            one_row(n, "bank link", cx.env)?;
-            if let Some(p) = new_primary {
-                let n = conn
-                    .prepare_cached("UPDATE bank_links SET is_primary = 1 WHERE id = ?1")?
-                    .execute([p.n])?;
-                one_row(n, "bank link", cx.env)?;
+            found(port.unlink(link.n)?, "bank link", cx)?;
+            match new_primary {
+                Some(p) => found(port.make_primary(p.n)?, "bank link", cx),
+                None => Ok(()),
             }
         }
-        _ => {}
+        Event::BankSimConfigured { .. }
+        | Event::FirmBankingCompleted { .. }
+        | Event::FirmBankingFailed { .. }
+        | Event::RechargeCompleted { .. }
+        | Event::RechargeFailed { .. }
+        | Event::WithdrawalCompleted { .. }
+        | Event::WithdrawalFailed { .. }
+        | Event::RemittanceCompleted { .. }
+        | Event::RemittanceFailed { .. }
+        | Event::MerchantRegistered { .. }
+        | Event::MerchantUpdated { .. }
+        | Event::PaymentCaptured { .. }
+        | Event::PaymentAuthorized { .. }
+        | Event::HoldCaptured { .. }
+        | Event::HoldVoided { .. }
+        | Event::HoldExpired { .. }
+        | Event::RefundIssued { .. }
+        | Event::SettlementCompleted(_)
+        | Event::SettlementFailed { .. } => Ok(()),
     }
-    Ok(())
 }

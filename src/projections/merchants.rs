@@ -1,12 +1,17 @@
-//! Merchants: fee rate in force, settlement account, deficit waiting for the next settlement.
+//! Merchants: fee rate in force, settlement account, and the deficit waiting for the next
+//! settlement.
 
-use rusqlite::{Connection, params};
-
-use super::{ApplyContext, one_row};
+use super::{ApplyContext, found};
 use crate::error::Result;
 use crate::event::Event;
+use crate::ports::MerchantsModel;
+use crate::projections::rows::MerchantRow;
 
-pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> Result<()> {
+pub fn apply<P: MerchantsModel + ?Sized>(
+    event: &Event,
+    cx: &ApplyContext<'_>,
+    port: &mut P,
+) -> Result<()> {
     match event {
         Event::MerchantRegistered {
             merchant,
@@ -14,69 +19,70 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
             code,
             fee_rate,
             account,
-        } => {
-            conn.prepare_cached(
-                "INSERT INTO merchants (id, name, code, code_key, fee_rate, bank, account,
-                                        registered_at, deficit_minor, last_settlement)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, NULL)",
-            )?
-            .execute(params![
-                merchant.n,
-                name,
-                code,
-                code.to_lowercase(),
-                fee_rate.to_string(),
-                account.bank,
-                account.account,
-                cx.at()
-            ])?;
-        }
+        } => port.add_merchant(&MerchantRow {
+            id: merchant.n,
+            name: name.clone(),
+            code: code.clone(),
+            code_key: code.to_lowercase(),
+            fee_rate: *fee_rate,
+            account: account.clone(),
+            registered_at: cx.at.to_string(),
+            deficit_minor: 0,
+            last_settlement: None,
+        }),
         Event::MerchantUpdated {
             merchant,
             fee_rate,
             account,
-        } => {
-            let n = conn
-                .prepare_cached(
-                    "UPDATE merchants SET fee_rate = COALESCE(?2, fee_rate),
-                            bank = COALESCE(?3, bank), account = COALESCE(?4, account)
-                     WHERE id = ?1",
-                )?
-                .execute(params![
-                    merchant.n,
-                    fee_rate.map(|f| f.to_string()),
-                    account.as_ref().map(|a| &a.bank),
-                    account.as_ref().map(|a| &a.account)
-                ])?;
-            one_row(n, "merchant", cx.env)?;
-        }
+        } => found(
+            port.change_terms(merchant.n, *fee_rate, account.as_ref())?,
+            "merchant",
+            cx,
+        ),
         Event::RefundIssued {
             merchant,
             amount,
-            after_settlement: true,
+            after_settlement,
             ..
-        } => {
-            let n = conn
-                .prepare_cached(
-                    "UPDATE merchants SET deficit_minor = deficit_minor + ?2 WHERE id = ?1",
-                )?
-                .execute(params![merchant.n, cx.minor(amount)])?;
-            one_row(n, "merchant", cx.env)?;
-        }
+        } => match after_settlement {
+            // A refund of a settled payment is paid for by the merchant's next settlement.
+            true => found(
+                port.add_deficit(merchant.n, cx.minor(amount))?,
+                "merchant",
+                cx,
+            ),
+            false => Ok(()),
+        },
         Event::SettlementCompleted(f) => {
             // The deficit is paid off by this settlement; a negative payout is carried instead.
-            let n = conn
-                .prepare_cached(
-                    "UPDATE merchants SET deficit_minor = ?2, last_settlement = ?3 WHERE id = ?1",
-                )?
-                .execute(params![
-                    f.merchant.n,
-                    (-f.payout_minor).max(0),
-                    f.settlement.n
-                ])?;
-            one_row(n, "merchant", cx.env)?;
+            let carried = (-f.payout_minor).max(0);
+            found(
+                port.settled(f.merchant.n, carried, f.settlement.n)?,
+                "merchant",
+                cx,
+            )
         }
-        _ => {}
+        Event::StoreInitialized { .. }
+        | Event::MemberRegistered { .. }
+        | Event::MemberUpdated { .. }
+        | Event::MemberDeactivated { .. }
+        | Event::MemberReactivated { .. }
+        | Event::BankAccountLinked { .. }
+        | Event::BankAccountUnlinked { .. }
+        | Event::BankSimConfigured { .. }
+        | Event::FirmBankingCompleted { .. }
+        | Event::FirmBankingFailed { .. }
+        | Event::RechargeCompleted { .. }
+        | Event::RechargeFailed { .. }
+        | Event::WithdrawalCompleted { .. }
+        | Event::WithdrawalFailed { .. }
+        | Event::RemittanceCompleted { .. }
+        | Event::RemittanceFailed { .. }
+        | Event::PaymentCaptured { .. }
+        | Event::PaymentAuthorized { .. }
+        | Event::HoldCaptured { .. }
+        | Event::HoldVoided { .. }
+        | Event::HoldExpired { .. }
+        | Event::SettlementFailed { .. } => Ok(()),
     }
-    Ok(())
 }

@@ -1,13 +1,17 @@
-//! Payments (immediate captures and holds) and their refunds.
+//! Payments (captured at once, or held) and their refunds.
 
-use rusqlite::{Connection, params};
-
-use super::{ApplyContext, one_row};
+use super::{ApplyContext, found};
 use crate::clock;
 use crate::error::Result;
 use crate::event::Event;
+use crate::ports::PaymentsModel;
+use crate::projections::rows::{PaymentRow, PaymentState, RefundRow};
 
-pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> Result<()> {
+pub fn apply<P: PaymentsModel + ?Sized>(
+    event: &Event,
+    cx: &ApplyContext<'_>,
+    port: &mut P,
+) -> Result<()> {
     match event {
         Event::PaymentCaptured {
             payment,
@@ -17,24 +21,24 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
             fee_rate,
             reference,
             recharge,
-        } => {
-            conn.prepare_cached(
-                "INSERT INTO payments (id, member, merchant, reference, amount_minor, captured_minor,
-                                       refunded_minor, fee_rate, status, held, recharge, created_at,
-                                       expires_at, captured_at, closed_at, settlement)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, 0, ?6, 'captured', 0, ?7, ?8, NULL, ?8, NULL, NULL)",
-            )?
-            .execute(params![
-                payment.n,
-                member.n,
-                merchant.n,
-                reference,
-                cx.minor(amount),
-                fee_rate.to_string(),
-                recharge.map(|r| r.n),
-                cx.at()
-            ])?;
-        }
+        } => port.add_payment(&PaymentRow {
+            id: payment.n,
+            member: member.n,
+            merchant: merchant.n,
+            reference: reference.clone(),
+            amount_minor: cx.minor(amount),
+            captured_minor: cx.minor(amount),
+            refunded_minor: 0,
+            fee_rate: *fee_rate,
+            state: PaymentState::Captured,
+            held: false,
+            recharge: recharge.map(|r| r.n),
+            created_at: cx.at.to_string(),
+            expires_at: None,
+            captured_at: Some(cx.at.to_string()),
+            closed_at: None,
+            settlement: None,
+        }),
         Event::PaymentAuthorized {
             payment,
             member,
@@ -44,47 +48,41 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
             reference,
             recharge,
             expires_at,
-        } => {
-            conn.prepare_cached(
-                "INSERT INTO payments (id, member, merchant, reference, amount_minor, captured_minor,
-                                       refunded_minor, fee_rate, status, held, recharge, created_at,
-                                       expires_at, captured_at, closed_at, settlement)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, 'authorized', 1, ?7, ?8, ?9, NULL, NULL, NULL)",
-            )?
-            .execute(params![
-                payment.n,
-                member.n,
-                merchant.n,
-                reference,
-                cx.minor(amount),
-                fee_rate.to_string(),
-                recharge.map(|r| r.n),
-                cx.at(),
-                clock::to_storage(*expires_at)
-            ])?;
-        }
+        } => port.add_payment(&PaymentRow {
+            id: payment.n,
+            member: member.n,
+            merchant: merchant.n,
+            reference: reference.clone(),
+            amount_minor: cx.minor(amount),
+            captured_minor: 0,
+            refunded_minor: 0,
+            fee_rate: *fee_rate,
+            state: PaymentState::Authorized,
+            held: true,
+            recharge: recharge.map(|r| r.n),
+            created_at: cx.at.to_string(),
+            expires_at: Some(clock::to_storage(*expires_at)),
+            captured_at: None,
+            closed_at: None,
+            settlement: None,
+        }),
         Event::HoldCaptured {
             payment, amount, ..
-        } => {
-            let n = conn
-                .prepare_cached(
-                    "UPDATE payments SET status = 'captured', captured_minor = ?2, captured_at = ?3
-                     WHERE id = ?1",
-                )?
-                .execute(params![payment.n, cx.minor(amount), cx.at()])?;
-            one_row(n, "payment", cx.env)?;
-        }
-        Event::HoldVoided { payment, .. } | Event::HoldExpired { payment, .. } => {
-            let status = if matches!(event, Event::HoldVoided { .. }) {
-                "voided"
-            } else {
-                "expired"
-            };
-            let n = conn
-                .prepare_cached("UPDATE payments SET status = ?2, closed_at = ?3 WHERE id = ?1")?
-                .execute(params![payment.n, status, cx.at()])?;
-            one_row(n, "payment", cx.env)?;
-        }
+        } => found(
+            port.capture_hold(payment.n, cx.minor(amount), cx.at)?,
+            "payment",
+            cx,
+        ),
+        Event::HoldVoided { payment, .. } => found(
+            port.close_hold(payment.n, PaymentState::Voided, cx.at)?,
+            "payment",
+            cx,
+        ),
+        Event::HoldExpired { payment, .. } => found(
+            port.close_hold(payment.n, PaymentState::Expired, cx.at)?,
+            "payment",
+            cx,
+        ),
         Event::RefundIssued {
             refund,
             payment,
@@ -92,33 +90,47 @@ pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> 
             after_settlement,
             ..
         } => {
-            conn.prepare_cached(
-                "INSERT INTO refunds (id, payment, amount_minor, after_settlement, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                refund.n,
-                payment.n,
-                cx.minor(amount),
-                after_settlement,
-                cx.at()
-            ])?;
-            let n = conn
-                .prepare_cached(
-                    "UPDATE payments SET refunded_minor = refunded_minor + ?2 WHERE id = ?1",
-                )?
-                .execute(params![payment.n, cx.minor(amount)])?;
-            one_row(n, "payment", cx.env)?;
+            port.add_refund(&RefundRow {
+                id: refund.n,
+                payment: payment.n,
+                amount_minor: cx.minor(amount),
+                after_settlement: *after_settlement,
+                at: cx.at,
+            })?;
+            found(
+                port.add_refunded(payment.n, cx.minor(amount))?,
+                "payment",
+                cx,
+            )
         }
         Event::SettlementCompleted(f) => {
             for p in &f.payments {
-                let n = conn
-                    .prepare_cached("UPDATE payments SET settlement = ?2 WHERE id = ?1")?
-                    .execute(params![p.payment.n, f.settlement.n])?;
-                one_row(n, "payment", cx.env)?;
+                found(
+                    port.mark_settled(p.payment.n, f.settlement.n)?,
+                    "payment",
+                    cx,
+                )?;
             }
+            Ok(())
         }
-        _ => {}
+        Event::StoreInitialized { .. }
+        | Event::MemberRegistered { .. }
+        | Event::MemberUpdated { .. }
+        | Event::MemberDeactivated { .. }
+        | Event::MemberReactivated { .. }
+        | Event::BankAccountLinked { .. }
+        | Event::BankAccountUnlinked { .. }
+        | Event::BankSimConfigured { .. }
+        | Event::FirmBankingCompleted { .. }
+        | Event::FirmBankingFailed { .. }
+        | Event::RechargeCompleted { .. }
+        | Event::RechargeFailed { .. }
+        | Event::WithdrawalCompleted { .. }
+        | Event::WithdrawalFailed { .. }
+        | Event::RemittanceCompleted { .. }
+        | Event::RemittanceFailed { .. }
+        | Event::MerchantRegistered { .. }
+        | Event::MerchantUpdated { .. }
+        | Event::SettlementFailed { .. } => Ok(()),
     }
-    Ok(())
 }

@@ -1,61 +1,74 @@
 //! Settlements and the payments each one included.
 
-use rusqlite::{Connection, params};
-
 use super::ApplyContext;
 use crate::clock;
 use crate::error::Result;
 use crate::event::{Event, SettlementFigures};
+use crate::ports::SettlementsModel;
+use crate::projections::rows::{SettlementPaymentRow, SettlementRow};
 
-pub(super) fn apply(conn: &Connection, cx: &ApplyContext<'_>, event: &Event) -> Result<()> {
+pub fn apply<P: SettlementsModel + ?Sized>(
+    event: &Event,
+    cx: &ApplyContext<'_>,
+    port: &mut P,
+) -> Result<()> {
     match event {
-        Event::SettlementCompleted(f) => record(conn, cx, f, "completed", None),
-        Event::SettlementFailed { figures, reason } => {
-            record(conn, cx, figures, "failed", Some(reason))
-        }
-        _ => Ok(()),
+        Event::SettlementCompleted(f) => record(cx, port, f, None),
+        Event::SettlementFailed { figures, reason } => record(cx, port, figures, Some(reason)),
+        Event::StoreInitialized { .. }
+        | Event::MemberRegistered { .. }
+        | Event::MemberUpdated { .. }
+        | Event::MemberDeactivated { .. }
+        | Event::MemberReactivated { .. }
+        | Event::BankAccountLinked { .. }
+        | Event::BankAccountUnlinked { .. }
+        | Event::BankSimConfigured { .. }
+        | Event::FirmBankingCompleted { .. }
+        | Event::FirmBankingFailed { .. }
+        | Event::RechargeCompleted { .. }
+        | Event::RechargeFailed { .. }
+        | Event::WithdrawalCompleted { .. }
+        | Event::WithdrawalFailed { .. }
+        | Event::RemittanceCompleted { .. }
+        | Event::RemittanceFailed { .. }
+        | Event::MerchantRegistered { .. }
+        | Event::MerchantUpdated { .. }
+        | Event::PaymentCaptured { .. }
+        | Event::PaymentAuthorized { .. }
+        | Event::HoldCaptured { .. }
+        | Event::HoldVoided { .. }
+        | Event::HoldExpired { .. }
+        | Event::RefundIssued { .. } => Ok(()),
     }
 }
 
-fn record(
-    conn: &Connection,
+fn record<P: SettlementsModel + ?Sized>(
     cx: &ApplyContext<'_>,
+    port: &mut P,
     f: &SettlementFigures,
-    status: &str,
     reason: Option<&str>,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO settlements (id, merchant, cutoff, gross_minor, refunds_minor, fee_minor,
-                                  deficit_minor, payout_minor, status, firm_banking, reason, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        f.settlement.n,
-        f.merchant.n,
-        clock::to_storage(f.cutoff),
-        cx.minor(&f.gross),
-        cx.minor(&f.refunds),
-        cx.minor(&f.fee),
-        cx.minor(&f.deficit),
-        f.payout_minor,
-        status,
-        f.firm_banking.map(|x| x.n),
+    port.add_settlement(&SettlementRow {
+        id: f.settlement.n,
+        merchant: f.merchant.n,
+        cutoff: clock::to_storage(f.cutoff),
+        gross_minor: cx.minor(&f.gross),
+        refunds_minor: cx.minor(&f.refunds),
+        fee_minor: cx.minor(&f.fee),
+        deficit_minor: cx.minor(&f.deficit),
+        payout_minor: f.payout_minor,
+        firm_banking: f.firm_banking.map(|x| x.n),
         reason,
-        cx.at()
-    ])?;
+        at: cx.at,
+    })?;
     for p in &f.payments {
-        conn.prepare_cached(
-            "INSERT INTO settlement_payments (settlement, payment, captured_minor, refunded_minor,
-                                              fee_minor)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![
-            f.settlement.n,
-            p.payment.n,
-            cx.minor(&p.captured),
-            cx.minor(&p.refunded),
-            cx.minor(&p.fee)
-        ])?;
+        port.add_settlement_payment(&SettlementPaymentRow {
+            settlement: f.settlement.n,
+            payment: p.payment.n,
+            captured_minor: cx.minor(&p.captured),
+            refunded_minor: cx.minor(&p.refunded),
+            fee_minor: cx.minor(&p.fee),
+        })?;
     }
     Ok(())
 }

@@ -7,10 +7,10 @@ use std::collections::HashSet;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 
-use rusqlite::Connection;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::error::Result;
+use crate::ports::{EventLog, IdempotencyRecords};
 
 /// A keyed 128-bit hash of an idempotency key (SipHash-1-3-128 under a fresh random key).
 #[derive(Clone)]
@@ -77,25 +77,31 @@ impl KeyRuns {
     }
 }
 
+/// The key runs of the whole log, read on their own (`check_invariants`; `verify` makes them
+/// in its pass over the log).
+pub fn key_runs(log: &dyn EventLog, hasher: &KeyHasher) -> Result<KeyRuns> {
+    let mut runs = KeyRuns::default();
+    log.scan_events(0, &mut |env| {
+        runs.push(env.seq, env.idempotency_key, hasher);
+        Ok(true)
+    })?;
+    Ok(runs)
+}
+
 /// The idempotency records: key hash and the events they claim (first, last seq).
 pub struct Records(Vec<(u128, Option<i64>, Option<i64>)>);
 
-pub fn read_records(conn: &Connection, hasher: &KeyHasher) -> Result<Records> {
-    let mut stmt = conn.prepare("SELECT key, first_seq, last_seq FROM idempotency")?;
-    let mut rows = stmt.query([])?;
+pub fn read_records(store: &dyn IdempotencyRecords, hasher: &KeyHasher) -> Result<Records> {
     let mut records = Vec::new();
-    while let Some(row) = rows.next()? {
-        // A key that is not text (only an edit makes one) matches no event's key.
-        let key = match row.get_ref(0)? {
-            rusqlite::types::ValueRef::Text(t) => hasher.hash(t),
-            _ => hasher.hash(b"\0not text"),
-        };
-        records.push((key, row.get(1)?, row.get(2)?));
-    }
+    store.scan_records(&mut |key, first, last| {
+        records.push((hasher.hash(key), first, last));
+        Ok(())
+    })?;
     Ok(Records(records))
 }
 
-/// The same findings, in the same words, as the SQL form of invariant 5 in `check_invariants`.
+/// Invariant 5: every key on an event has its record, and every record points at events of its
+/// own key.
 pub fn check(runs: &KeyRuns, records: &Records, problems: &mut Vec<String>) {
     // The keys are keyed hashes already: a fast hash only spreads them over the buckets.
     type Set = HashSet<u128, foldhash::fast::RandomState>;

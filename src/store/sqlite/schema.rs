@@ -3,33 +3,9 @@
 /// Each entry moves the schema from version `index` to `index + 1`.
 pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
 
-/// Projection tables: derived from the log, dropped and refilled by `rebuild`, compared by
-/// `verify`. Each with the ORDER BY that lists its rows deterministically.
-pub const PROJECTION_TABLES: &[(&str, &str)] = &[
-    ("settings", "id"),
-    ("members", "id"),
-    ("wallets", "member"),
-    ("wallet_entries", "member, seq"),
-    ("bank_links", "id"),
-    ("sim_accounts", "bank, account"),
-    ("firm_banking", "id"),
-    ("recharges", "id"),
-    ("withdrawals", "id"),
-    ("remittances", "id"),
-    ("merchants", "id"),
-    ("payments", "id"),
-    ("refunds", "id"),
-    ("settlements", "id"),
-    ("settlement_payments", "settlement, payment"),
-    ("ledger_transactions", "seq"),
-    ("ledger_postings", "seq, idx"),
-    ("ledger_balances", "account"),
-];
-
-/// The projections' secondary indexes, as the schema creates them: they serve queries, never
-/// `apply`, so a replay writes faster without them: `verify`'s scratch copy never builds them,
-/// and `rebuild` drops them and builds each once at the end. A test keeps this list equal to
-/// the schema's.
+/// The read models' secondary indexes, as the schema creates them: they serve queries, never
+/// the fold, so `rebuild` drops them and builds each once at the end. A test keeps this list
+/// equal to the schema's.
 pub const PROJECTION_INDEXES: &[(&str, &str)] = &[
     (
         "bank_links_by_member",

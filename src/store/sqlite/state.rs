@@ -1,6 +1,9 @@
-//! `StateView` over the projections, read inside the command's own transaction.
+//! What the rules read (`StateView`) and what the write path reads besides (`StoreState`), over
+//! the read models, inside the command's own transaction.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::SqliteStore;
 
 use crate::bank::{SimAccount, SimAccounts};
 use crate::clock::{self, Timestamp};
@@ -11,46 +14,49 @@ use crate::domain::{
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::BankAccount;
 use crate::ids::{Id, Kind};
-use crate::money::FeeRate;
+use crate::money::{Amount, Currency, FeeRate};
+use crate::ports::{HoldDue, StoreState};
+use crate::projections::Settings;
 
-pub struct SqlState<'c> {
-    pub conn: &'c Connection,
-}
-
-/// A member reference: `mem_N` or an email (case-insensitive).
-pub fn member_id(conn: &Connection, reference: &str) -> Result<Option<Id>> {
-    if let Some(id) = Id::parse_kind(reference, Kind::Member) {
-        return Ok(Some(id));
+impl SqliteStore {
+    /// A member reference: `mem_N` or an email (compared as `email_key` compares them).
+    pub(super) fn member_id(&self, reference: &str) -> Result<Option<Id>> {
+        if let Some(id) = Id::parse_kind(reference, Kind::Member) {
+            return Ok(Some(id));
+        }
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM members WHERE email_key = ?1")?
+            .query_row([email_key(reference)], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|n| Id::new(Kind::Member, n)))
     }
-    Ok(conn
-        .prepare_cached("SELECT id FROM members WHERE email_key = ?1")?
-        .query_row([email_key(reference)], |r| r.get::<_, i64>(0))
-        .optional()?
-        .map(|n| Id::new(Kind::Member, n)))
-}
 
-/// A merchant reference: `mer_N` or its code (case-insensitive).
-pub fn merchant_id(conn: &Connection, reference: &str) -> Result<Option<Id>> {
-    if let Some(id) = Id::parse_kind(reference, Kind::Merchant) {
-        return Ok(Some(id));
+    /// A merchant reference: `mer_N` or its code (case-insensitive).
+    pub(super) fn merchant_id(&self, reference: &str) -> Result<Option<Id>> {
+        if let Some(id) = Id::parse_kind(reference, Kind::Merchant) {
+            return Ok(Some(id));
+        }
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM merchants WHERE code_key = ?1")?
+            .query_row([reference.to_lowercase()], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|n| Id::new(Kind::Merchant, n)))
     }
-    Ok(conn
-        .prepare_cached("SELECT id FROM merchants WHERE code_key = ?1")?
-        .query_row([reference.to_lowercase()], |r| r.get::<_, i64>(0))
-        .optional()?
-        .map(|n| Id::new(Kind::Merchant, n)))
-}
 
-/// A payment reference: `pay_N` or the `ref` given when it was made.
-pub fn payment_id(conn: &Connection, reference: &str) -> Result<Option<Id>> {
-    if let Some(id) = Id::parse_kind(reference, Kind::Payment) {
-        return Ok(Some(id));
+    /// A payment reference: `pay_N` or the `ref` given when it was made.
+    pub(super) fn payment_id(&self, reference: &str) -> Result<Option<Id>> {
+        if let Some(id) = Id::parse_kind(reference, Kind::Payment) {
+            return Ok(Some(id));
+        }
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM payments WHERE reference = ?1")?
+            .query_row([reference], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|n| Id::new(Kind::Payment, n)))
     }
-    Ok(conn
-        .prepare_cached("SELECT id FROM payments WHERE reference = ?1")?
-        .query_row([reference], |r| r.get::<_, i64>(0))
-        .optional()?
-        .map(|n| Id::new(Kind::Payment, n)))
 }
 
 fn corrupt(what: &str) -> Error {
@@ -155,7 +161,7 @@ fn merchant_row(r: &Row<'_>) -> rusqlite::Result<MerchantRow> {
     ))
 }
 
-impl SimAccounts for SqlState<'_> {
+impl SimAccounts for SqliteStore {
     fn sim_account(&self, account: &BankAccount) -> Result<SimAccount> {
         Ok(self
             .conn
@@ -173,7 +179,7 @@ impl SimAccounts for SqlState<'_> {
     }
 }
 
-impl StateView for SqlState<'_> {
+impl StateView for SqliteStore {
     fn member(&self, reference: &str) -> Result<Option<MemberView>> {
         // One lookup, by id or by email: this runs for nearly every command.
         let row = |r: &Row<'_>| {
@@ -330,7 +336,20 @@ impl StateView for SqlState<'_> {
     }
 
     fn last_id(&self, kind: Kind) -> Result<i64> {
-        crate::projections::last_id(self.conn, kind)
+        // Ids are the integer keys of their tables, never deleted: the largest is the last.
+        let sql = match kind {
+            Kind::Member => "SELECT COALESCE(MAX(id), 0) FROM members",
+            Kind::Link => "SELECT COALESCE(MAX(id), 0) FROM bank_links",
+            Kind::Merchant => "SELECT COALESCE(MAX(id), 0) FROM merchants",
+            Kind::Recharge => "SELECT COALESCE(MAX(id), 0) FROM recharges",
+            Kind::Withdrawal => "SELECT COALESCE(MAX(id), 0) FROM withdrawals",
+            Kind::Remittance => "SELECT COALESCE(MAX(id), 0) FROM remittances",
+            Kind::Payment => "SELECT COALESCE(MAX(id), 0) FROM payments",
+            Kind::Refund => "SELECT COALESCE(MAX(id), 0) FROM refunds",
+            Kind::Settlement => "SELECT COALESCE(MAX(id), 0) FROM settlements",
+            Kind::FirmBanking => "SELECT COALESCE(MAX(id), 0) FROM firm_banking",
+        };
+        Ok(self.conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?)
     }
 
     fn account_balance(&self, account: &str) -> Result<i64> {
@@ -340,5 +359,64 @@ impl StateView for SqlState<'_> {
             .query_row([account], |r| r.get(0))
             .optional()?
             .unwrap_or(0))
+    }
+}
+
+impl StoreState for SqliteStore {
+    fn settings(&self) -> Result<Option<Settings>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT store_id, currency, auto_recharge_unit_minor, hold_expiry_secs, house_bank,
+                        house_account FROM settings WHERE id = 1",
+            )?
+            .query_row([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })
+            .optional()?;
+        let Some((store_id, currency, unit, hold_expiry_secs, bank, account)) = row else {
+            return Ok(None);
+        };
+        let currency: Currency = currency
+            .parse()
+            .map_err(|_| Error::new(ErrorCode::StoreCorrupt, "unknown currency in settings"))?;
+        Ok(Some(Settings {
+            store_id,
+            currency,
+            auto_recharge_unit: Amount::from_minor(unit, currency),
+            hold_expiry_secs,
+            house: BankAccount { bank, account },
+        }))
+    }
+
+    fn earliest_hold_expiry(&self) -> Result<Option<String>> {
+        // One step down the partial index of open holds.
+        Ok(self
+            .conn
+            .prepare_cached("SELECT MIN(expires_at) FROM payments WHERE status = 'authorized'")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    fn holds_due(&self, at: &str) -> Result<Vec<HoldDue>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, member, amount_minor, expires_at FROM payments
+             WHERE status = 'authorized' AND expires_at <= ?1 ORDER BY expires_at, id",
+        )?;
+        let rows = stmt.query_map([at], |r| {
+            Ok(HoldDue {
+                payment: r.get(0)?,
+                member: r.get(1)?,
+                amount_minor: r.get(2)?,
+                expires_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

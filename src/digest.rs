@@ -1,28 +1,25 @@
-//! Order-free digests of the read models: each table's rows hashed one by one with a secret key
-//! and summed, so the stored tables can be read in their physical order and a replay can produce
-//! its rows in any order, and both still compare by a few bytes. The key is drawn fresh for every
-//! `verify`: nobody editing the file beforehand can craft rows whose hashes cancel.
+//! Order-free digests of the read models: each row hashed on its own with a secret key and the
+//! hashes summed per table, so rows can be produced, or read back, in any order and still compare
+//! by a few bytes. `verify` draws a fresh key each run (nobody editing the file beforehand can
+//! craft rows whose hashes cancel); the digest printed to compare two stores' books uses a fixed
+//! key and leaves the store's random id out. One scheme for every side: a row is hashed from
+//! its values (`projections::rows::Values`), whether the fold just made it or an adapter read it.
 //!
-//! The row hash is SipHash-1-3 with a 128-bit output, keyed: without the key (drawn fresh, never
-//! shown) its outputs cannot be predicted, which is all an order-free sum of them needs; it is the
-//! keyed hash the standard library trusts against crafted collisions. The chain stays SHA-256:
-//! it is public and has no key. SHA-256 of each salted row cost twice as much (0.73 against
-//! 0.37 s for the 5.7M stored rows of the 1M store).
+//! The row hash is SipHash-1-3 with a 128-bit output, keyed: without the key its outputs cannot
+//! be predicted, which is all an order-free sum of them needs. The hash chain of the log stays
+//! SHA-256: it is public and has no key.
 
 use std::collections::BTreeMap;
 
-use rusqlite::Connection;
-use rusqlite::functions::{Aggregate, Context, FunctionFlags};
-use rusqlite::types::ValueRef;
 use sha2::{Digest, Sha256};
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-use crate::error::Result;
 use crate::event::BankAccount;
 use crate::ids::Id;
 use crate::ledger::{Account, Description, Part};
 use crate::money::FeeRate;
-use crate::store::schema::PROJECTION_TABLES;
+pub use crate::projections::rows::Table;
+use crate::projections::rows::{Row, Values};
 
 /// One table's digest: how many rows, and the lane-wise sum of their keyed hashes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -33,7 +30,7 @@ pub struct TableDigest {
 
 impl TableDigest {
     /// Rows, then the two lanes, little-endian.
-    fn to_bytes(self) -> [u8; 24] {
+    pub fn to_bytes(self) -> [u8; 24] {
         let mut out = [0; 24];
         for (at, word) in [self.rows, self.sum[0], self.sum[1]]
             .into_iter()
@@ -44,7 +41,7 @@ impl TableDigest {
         out
     }
 
-    fn from_bytes(bytes: &[u8]) -> Option<TableDigest> {
+    pub fn from_bytes(bytes: &[u8]) -> Option<TableDigest> {
         let word = |at: usize| -> Option<u64> {
             Some(u64::from_le_bytes(
                 bytes.get(8 * at..8 * at + 8)?.try_into().ok()?,
@@ -57,7 +54,7 @@ impl TableDigest {
         })
     }
 
-    fn add(&mut self, hash: [u64; 2]) {
+    pub fn add(&mut self, hash: [u64; 2]) {
         self.rows += 1;
         for (lane, word) in self.sum.iter_mut().zip(hash) {
             *lane = lane.wrapping_add(word);
@@ -66,7 +63,7 @@ impl TableDigest {
 }
 
 /// The digests of every projection table, by name.
-pub type Digests = BTreeMap<&'static str, TableDigest>;
+pub type Digests = BTreeMap<Table, TableDigest>;
 
 /// A fresh secret key from the standard library's OS-seeded hasher keys, the clock
 /// and the process id.
@@ -167,6 +164,11 @@ impl RowHasher {
         }
     }
 
+    /// A text value from its bytes (a stored text need not be UTF-8: only an edit makes one).
+    pub fn text_bytes(&mut self, v: &[u8]) -> &mut Self {
+        self.bytes(3, v)
+    }
+
     pub fn blob(&mut self, v: &[u8]) -> &mut Self {
         self.bytes(4, v)
     }
@@ -204,16 +206,70 @@ impl RowHasher {
         into.add([hash.h1, hash.h2]);
         self.buf.clear();
     }
+}
 
-    fn value(&mut self, v: ValueRef<'_>) {
-        match v {
-            ValueRef::Null => self.null(),
-            ValueRef::Integer(v) => self.int(v),
-            ValueRef::Real(v) => self.real(v),
-            ValueRef::Text(v) => self.bytes(3, v),
-            ValueRef::Blob(v) => self.blob(v),
-        };
+/// The key of the portable digest: fixed, so two stores built from the same operations print the
+/// same digest, on any backend.
+pub const PORTABLE: Salt = [0; 64];
+
+/// Hashes rows by their values: the one way a row becomes part of a digest. Keyed, it hashes
+/// every column; portable, it leaves out the store's random id.
+pub struct RowDigester {
+    hasher: RowHasher,
+    portable: bool,
+}
+
+impl RowDigester {
+    pub fn keyed(salt: &Salt) -> RowDigester {
+        RowDigester {
+            hasher: RowHasher::new(salt),
+            portable: false,
+        }
     }
+
+    pub fn portable() -> RowDigester {
+        RowDigester {
+            hasher: RowHasher::new(&PORTABLE),
+            portable: true,
+        }
+    }
+
+    /// Adds `row` to `into`.
+    pub fn add(&mut self, row: &dyn Row, into: &mut TableDigest) {
+        row.values(self);
+        self.hasher.finish_into(into);
+    }
+}
+
+impl Values for RowDigester {
+    fn null(&mut self) {
+        self.hasher.null();
+    }
+    fn int(&mut self, v: i64) {
+        self.hasher.int(v);
+    }
+    fn text(&mut self, v: &str) {
+        self.hasher.text(v);
+    }
+    fn spelled(&mut self, v: &dyn Spell) {
+        self.hasher.spelled(v);
+    }
+    fn store_id(&mut self, v: &str) {
+        if !self.portable {
+            self.hasher.text(v);
+        }
+    }
+}
+
+/// The digest of every table, as one hex text (what `verify --digest` and `rebuild` print).
+pub fn fingerprint(digests: &Digests) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for table in Table::ALL {
+        h.update(table.name().as_bytes());
+        h.update(digests.get(&table).copied().unwrap_or_default().to_bytes());
+    }
+    crate::chain::hex(&h.finalize())
 }
 
 /// A value spelled exactly as its `Display` spells it, appended to `out`.
@@ -225,7 +281,7 @@ impl Spell for Id {
     fn spell(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(self.kind.prefix().as_bytes());
         out.push(b'_');
-        out.extend_from_slice(crate::store::decimal(self.n, &mut [0; 20]));
+        out.extend_from_slice(crate::chain::decimal(self.n, &mut [0; 20]));
     }
 }
 
@@ -238,7 +294,7 @@ impl Spell for FeeRate {
         // A fee rate is at most 100 with two decimals, so its mantissa is a small i64; a negative
         // one ("-0" passes the range check, only an edited store holds it) takes the general path.
         let digits = match i64::try_from(rate.mantissa()) {
-            Ok(m) if !rate.is_sign_negative() => crate::store::decimal(m, &mut buf),
+            Ok(m) if !rate.is_sign_negative() => crate::chain::decimal(m, &mut buf),
             _ => {
                 let _ = write!(out, "{rate}");
                 return;
@@ -289,122 +345,6 @@ impl Spell for Description<'_> {
             }
         }
     }
-}
-
-/// The digests of the stored projection tables, each read in its physical order.
-pub fn stored_digests(conn: &Connection, salt: &Salt) -> Result<Digests> {
-    stored_digests_with(conn, salt, None)
-}
-
-/// As `stored_digests`; `also` names a table and an SQL expression (an aggregate the caller
-/// registered on `conn`, over that table's columns) computed in the same scan, so a check that
-/// needs that table's rows reads them in this pass instead of another.
-///
-/// The rows are hashed inside SQLite's scan, by an aggregate function (`ROW_DIGEST`): each value
-/// reaches the hasher straight from the scan's registers, instead of a row at a time through the
-/// statement's column API (a type, text and length call for each of 38.6M values at a million
-/// operations).
-pub fn stored_digests_with(
-    conn: &Connection,
-    salt: &Salt,
-    also: Option<(&str, &'static str)>,
-) -> Result<Digests> {
-    register_row_digest(conn, salt)?;
-    let mut digests = Digests::new();
-    for (table, _) in PROJECTION_TABLES {
-        let extra = also.and_then(|(t, sql)| (t == *table).then_some(sql));
-        digests.insert(table, aggregated_digest(conn, table, extra)?);
-    }
-    Ok(digests)
-}
-
-/// One table's digest from its rows read one by one through the column API: what
-/// `ROW_DIGEST` computes, the reference its test holds it to.
-#[cfg(test)]
-fn scanned_digest(conn: &Connection, salt: &Salt, table: &str) -> Result<TableDigest> {
-    let mut hasher = RowHasher::new(salt);
-    let mut digest = TableDigest::default();
-    let mut stmt = conn.prepare(&format!("SELECT * FROM {table}"))?;
-    let n = stmt.column_count();
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        for i in 0..n {
-            hasher.value(row.get_ref(i)?);
-        }
-        hasher.finish_into(&mut digest);
-    }
-    Ok(digest)
-}
-
-/// The SQL name of the row-digest aggregate.
-const ROW_DIGEST: &str = "payctl_row_digest";
-
-/// `payctl_row_digest(a, b, …)`: the digest of the rows whose values are given, in the order
-/// given, as `RowHasher` hashes them; a 24-byte blob (`TableDigest::to_bytes`).
-struct RowDigest {
-    salt: Salt,
-}
-
-impl Aggregate<(RowHasher, TableDigest), Vec<u8>> for RowDigest {
-    fn init(&self, _: &mut Context<'_>) -> rusqlite::Result<(RowHasher, TableDigest)> {
-        Ok((RowHasher::new(&self.salt), TableDigest::default()))
-    }
-
-    fn step(
-        &self,
-        ctx: &mut Context<'_>,
-        (hasher, digest): &mut (RowHasher, TableDigest),
-    ) -> rusqlite::Result<()> {
-        for i in 0..ctx.len() {
-            hasher.value(ctx.get_raw(i));
-        }
-        hasher.finish_into(digest);
-        Ok(())
-    }
-
-    fn finalize(
-        &self,
-        _: &mut Context<'_>,
-        acc: Option<(RowHasher, TableDigest)>,
-    ) -> rusqlite::Result<Vec<u8>> {
-        Ok(acc.map(|(_, d)| d).unwrap_or_default().to_bytes().to_vec())
-    }
-}
-
-/// Makes `ROW_DIGEST` (keyed by `salt`) callable on `conn`, replacing any earlier key. Only
-/// statements prepared directly may call it, never a view or trigger.
-fn register_row_digest(conn: &Connection, salt: &Salt) -> Result<()> {
-    conn.create_aggregate_function(
-        ROW_DIGEST,
-        -1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY,
-        RowDigest { salt: *salt },
-    )?;
-    Ok(())
-}
-
-/// One table's digest by `ROW_DIGEST` over all its columns, in the table's order (as `SELECT *`),
-/// with `extra` (a fixed expression of the caller's) evaluated in the same scan.
-fn aggregated_digest(
-    conn: &Connection,
-    table: &str,
-    extra: Option<&'static str>,
-) -> Result<TableDigest> {
-    // Table names come from the fixed schema list, never from input; column names from the
-    // store's schema, quoted.
-    let column_list = conn
-        .prepare(&format!("SELECT * FROM {table}"))?
-        .column_names()
-        .iter()
-        .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let also = extra.map_or(String::new(), |sql| format!(", {sql}"));
-    let sql = format!("SELECT {ROW_DIGEST}({column_list}){also} FROM {table}");
-    let bytes: Vec<u8> = conn.query_row(&sql, [], |r| r.get(0))?;
-    TableDigest::from_bytes(&bytes).ok_or_else(|| {
-        crate::error::Error::internal(format!("{table}: a row digest of {} bytes", bytes.len()))
-    })
 }
 
 #[cfg(test)]
@@ -509,49 +449,6 @@ mod tests {
             h.text(&text).finish_into(&mut b);
             assert_eq!(a, b);
         }
-    }
-
-    #[test]
-    fn the_sql_aggregate_digests_a_table_as_reading_its_rows_does() -> Result<()> {
-        let conn = Connection::open_in_memory()?;
-        conn.execute_batch(
-            "CREATE TABLE t (a INTEGER, \"odd \"\"name\", c REAL, d BLOB, e TEXT);
-             CREATE TABLE empty (a INTEGER);",
-        )?;
-        type Row = (Option<i64>, &'static str, f64, Vec<u8>, Vec<u8>);
-        let rows: [Row; 3] = [
-            (Some(1), "mem_1", 0.5, vec![0, 1, 2], b"plain".to_vec()),
-            (None, "", -0.0, Vec::new(), vec![0xff, 0xfe, b'x']),
-            (
-                Some(i64::MIN),
-                "caf\u{e9}",
-                f64::MAX,
-                vec![9; 300],
-                b"1".to_vec(),
-            ),
-        ];
-        for (a, b, c, d, e) in &rows {
-            // `e` is stored as text even where it is not UTF-8 (only an edit makes that).
-            conn.execute(
-                "INSERT INTO t VALUES (?1, ?2, ?3, ?4, CAST(?5 AS TEXT))",
-                rusqlite::params![a, b, c, d, e],
-            )?;
-        }
-        let salt = fresh_salt();
-        register_row_digest(&conn, &salt)?;
-        for table in ["t", "empty"] {
-            let scanned = scanned_digest(&conn, &salt, table)?;
-            assert_eq!(aggregated_digest(&conn, table, None)?, scanned, "{table}");
-            // An expression computed in the same scan changes nothing of the digest.
-            let with = aggregated_digest(&conn, table, Some("count(*)"))?;
-            assert_eq!(with, scanned, "{table}");
-        }
-        assert_eq!(aggregated_digest(&conn, "t", None)?.rows, 3);
-        // Registered again under another key: the new key is used.
-        register_row_digest(&conn, &fresh_salt())?;
-        let scanned = scanned_digest(&conn, &salt, "t")?;
-        assert_ne!(aggregated_digest(&conn, "t", None)?, scanned);
-        Ok(())
     }
 
     #[test]
