@@ -1,6 +1,7 @@
 //! Every fact payctl records, as one enum. Persisted names never change: `kind` is the serde tag
 //! and the `events.kind` column; `SCHEMA` is the payload version (bump it and add an upcaster when a
 //! variant's shape changes).
+#![deny(clippy::wildcard_enum_match_arm)] // every kind of event is decided on, by name
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,6 @@
 //! The double-entry view (SPEC §4): which events move money, and their balanced postings.
 //! Signs as in hledger: assets positive, liabilities and income negative.
+#![deny(clippy::wildcard_enum_match_arm)] // every kind of event is decided on, by name
 
 use crate::event::{Destination, Event};
 use crate::ids::Id;

@@ -2,6 +2,10 @@
 //! event changes, through its port (`ports::read_models`), never how: live commands hand it the
 //! store's adapter, `rebuild` too, and `verify` an in-memory one whose rows it compares with the
 //! stored rows. There is no second implementation: if two could ever differ, that is the bug.
+//!
+//! Every `match` over `Event` here names every kind (no catch-all arm, denied below): a new kind
+//! of event makes the compiler stop at each read model that must decide what it changes.
+#![deny(clippy::wildcard_enum_match_arm)]
 
 mod banking;
 mod ledger;
@@ -123,7 +127,31 @@ pub fn apply_books<P: MerchantsModel + PaymentsModel + SettlementsModel + Ledger
 pub fn currency_of(event: &Event, store: Option<Currency>) -> Option<Currency> {
     match event {
         Event::StoreInitialized { currency, .. } => Some(*currency),
-        _ => store,
+        Event::MemberRegistered { .. }
+        | Event::MemberUpdated { .. }
+        | Event::MemberDeactivated { .. }
+        | Event::MemberReactivated { .. }
+        | Event::BankAccountLinked { .. }
+        | Event::BankAccountUnlinked { .. }
+        | Event::BankSimConfigured { .. }
+        | Event::FirmBankingCompleted { .. }
+        | Event::FirmBankingFailed { .. }
+        | Event::RechargeCompleted { .. }
+        | Event::RechargeFailed { .. }
+        | Event::WithdrawalCompleted { .. }
+        | Event::WithdrawalFailed { .. }
+        | Event::RemittanceCompleted { .. }
+        | Event::RemittanceFailed { .. }
+        | Event::MerchantRegistered { .. }
+        | Event::MerchantUpdated { .. }
+        | Event::PaymentCaptured { .. }
+        | Event::PaymentAuthorized { .. }
+        | Event::HoldCaptured { .. }
+        | Event::HoldVoided { .. }
+        | Event::HoldExpired { .. }
+        | Event::RefundIssued { .. }
+        | Event::SettlementCompleted(_)
+        | Event::SettlementFailed { .. } => store,
     }
 }
 

@@ -2,6 +2,7 @@
 //! `MAX_BALANCE_MINOR` either way. A decision that would take one there is refused
 //! `invalid_input`, naming the amount, before anything is written (a 64-bit column that
 //! overflowed would turn into a float and read back as a corrupt store).
+#![deny(clippy::wildcard_enum_match_arm)] // every kind of event is decided on, by name
 
 use std::collections::HashMap;
 

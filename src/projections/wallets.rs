@@ -268,9 +268,10 @@ fn transfer<P: WalletsModel + ?Sized>(
         reason,
         at: cx.at,
     })?;
-    let (kind, sign) = match table {
-        Table::Withdrawals => ("withdrawal", -1),
-        _ => ("recharge", 1),
+    let (kind, sign) = if table == Table::Withdrawals {
+        ("withdrawal", -1)
+    } else {
+        ("recharge", 1)
     };
     let delta = if reason.is_some() { 0 } else { sign * amount };
     Move::new(member, kind, id, delta, 0)
