@@ -44,8 +44,14 @@ fn a_new_kind_of_event_stops_the_compiler_at_every_place_listed_in_the_readme() 
     // The core alone: the workspace's other members are not copied.
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("manifest");
     let manifest = manifest
-        .replace(r#"members = [".", "commands", "tui"]"#, r#"members = ["."]"#)
-        .replace(r#"default-members = [".", "commands", "tui"]"#, r#"default-members = ["."]"#);
+        .replace(
+            r#"members = [".", "commands", "tui"]"#,
+            r#"members = ["."]"#,
+        )
+        .replace(
+            r#"default-members = [".", "commands", "tui"]"#,
+            r#"default-members = ["."]"#,
+        );
     std::fs::write(copy.join("Cargo.toml"), manifest).expect("write manifest");
     // Step 1 of the walk-through: the new kind, in the one enum of every fact.
     let event = copy.join("src/event.rs");
@@ -65,7 +71,10 @@ fn a_new_kind_of_event_stops_the_compiler_at_every_place_listed_in_the_readme() 
         .output()
         .expect("run cargo check");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "the toy kind compiled unnoticed:\n{stderr}");
+    assert!(
+        !out.status.success(),
+        "the toy kind compiled unnoticed:\n{stderr}"
+    );
     let stopped: BTreeSet<String> = stderr
         .lines()
         .filter(|l| l.contains("error[E0004]"))
@@ -78,5 +87,8 @@ fn a_new_kind_of_event_stops_the_compiler_at_every_place_listed_in_the_readme() 
         .lines()
         .filter(|l| l.contains("error[") && !l.contains("error[E0004]"))
         .collect();
-    assert!(others.is_empty(), "errors other than a missing kind: {others:?}");
+    assert!(
+        others.is_empty(),
+        "errors other than a missing kind: {others:?}"
+    );
 }

@@ -8,9 +8,9 @@ use payctl_core::{Context, InitOptions};
 use rust_decimal::Decimal;
 
 use crate::App;
-use crate::exit::{CmdResult, Failure};
+use crate::exit::{CmdResult, Failure, invalid};
 use crate::output::money;
-use crate::write::{WriteArgs, invalid, open_read, open_snapshot, open_write_with, parse_amount};
+use crate::write::{WriteArgs, open_read, open_snapshot, open_write_with, parse_amount};
 
 /// Create the store with its settings (a write command on a missing store creates one with defaults).
 #[derive(Debug, Args)]

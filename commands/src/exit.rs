@@ -87,3 +87,8 @@ pub fn usage_message(e: &clap::Error) -> String {
         None => line,
     }
 }
+
+/// `invalid_input` naming the field and the value (long values shortened).
+pub fn invalid(field: &str, value: &str, why: &str) -> Failure {
+    payctl_core::Error::invalid(field, value, why).into()
+}

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::path::Path;
 
 use crate::exit::Failure;
-use crate::write::invalid;
+use crate::exit::invalid;
 
 /// Creates the file at `path` (0600; an existing file is truncated and keeps its mode); `what`
 /// names the flag in a refusal.

@@ -154,11 +154,11 @@ pub fn run(a: ImportArgs, app: &App) -> CmdResult {
     // Anything readable is input (a pipe, /dev/null: an empty import); a directory is not.
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(crate::write::invalid("file", &a.file, "no such file"));
+            return Err(crate::exit::invalid("file", &a.file, "no such file"));
         }
-        Err(e) => return Err(crate::write::invalid("file", &a.file, &e.to_string())),
+        Err(e) => return Err(crate::exit::invalid("file", &a.file, &e.to_string())),
         Ok(meta) if meta.is_dir() => {
-            return Err(crate::write::invalid("file", &a.file, "is a directory"));
+            return Err(crate::exit::invalid("file", &a.file, "is a directory"));
         }
         Ok(_) => {}
     }

@@ -5,10 +5,10 @@ use payctl_core::queries::AsOf;
 use rust_decimal::Decimal;
 
 use crate::App;
-use crate::exit::CmdResult;
+use crate::exit::{CmdResult, invalid};
 use crate::output::{Align, money, natural_cmp};
 use crate::paging::{PageArgs, Window};
-use crate::write::{invalid, open_snapshot};
+use crate::write::open_snapshot;
 
 #[derive(Debug, Subcommand)]
 pub enum LedgerCommand {

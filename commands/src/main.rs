@@ -80,7 +80,7 @@ struct Globals {
     /// Colour in human output (default: the config file's, else auto: on a terminal without
     /// NO_COLOR).
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
-    color: Option<settings::ColorChoice>,
+    color: Option<output::ColorChoice>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,7 +202,7 @@ fn main() {
             }
             if wants_json {
                 let message = exit::without_long_args(&exit::usage_message(&e), &args);
-                Output::new(true, settings::ColorChoice::Never).error(
+                Output::new(true, output::ColorChoice::Never).error(
                     "invalid_input",
                     &message,
                     None,
@@ -223,7 +223,7 @@ fn main() {
         Ok(f) => f,
         Err(e) => std::process::exit(exit::report(
             Err(e),
-            &Output::new(wants_json, settings::ColorChoice::Never),
+            &Output::new(wants_json, output::ColorChoice::Never),
         )),
     };
     let chosen_db = cli.globals.db.or(file.db);

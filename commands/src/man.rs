@@ -35,7 +35,7 @@ pub fn write(dir: Option<&Path>, app: &App) -> CmdResult {
         return crate::write_stdout(&text);
     };
     std::fs::create_dir_all(dir)
-        .map_err(|e| crate::write::invalid("output", &dir.display().to_string(), &e.to_string()))?;
+        .map_err(|e| crate::exit::invalid("output", &dir.display().to_string(), &e.to_string()))?;
     let mut pending = vec![cmd];
     let mut written = 0;
     while let Some(cmd) = pending.pop() {

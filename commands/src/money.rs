@@ -7,10 +7,10 @@ use payctl_core::queries::AsOf;
 use rust_decimal::Decimal;
 
 use crate::App;
-use crate::exit::CmdResult;
+use crate::exit::{CmdResult, invalid};
 use crate::output::{Align, money};
 use crate::paging::{PageArgs, Window};
-use crate::write::{WriteArgs, execute, invalid, open_snapshot, parse_amount, print};
+use crate::write::{WriteArgs, execute, open_snapshot, parse_amount, print};
 
 #[derive(Debug, Subcommand)]
 pub enum MoneyCommand {

@@ -9,6 +9,17 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
+/// When human output is coloured (`--color`, the config file's `color`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
 pub struct Output {
     pub json: bool,
     color: bool,
@@ -22,8 +33,8 @@ pub enum Align {
 }
 
 impl Output {
-    pub fn new(json: bool, choice: crate::settings::ColorChoice) -> Output {
-        use crate::settings::ColorChoice;
+    pub fn new(json: bool, choice: crate::output::ColorChoice) -> Output {
+        use crate::output::ColorChoice;
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,

@@ -5,8 +5,8 @@ use payctl_core::domain::{Command, RemitTo};
 use rust_decimal::Decimal;
 
 use crate::App;
-use crate::exit::CmdResult;
-use crate::write::{WriteArgs, execute, invalid, parse_amount, print};
+use crate::exit::{CmdResult, invalid};
+use crate::write::{WriteArgs, execute, parse_amount, print};
 
 /// Send money from a member's wallet to another member or to any bank account. If the sender is
 /// short, its primary account is first recharged in whole auto-recharge units (10,000 by default).

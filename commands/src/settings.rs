@@ -6,16 +6,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::exit::Failure;
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum ColorChoice {
-    /// Colour on a terminal, unless NO_COLOR is set.
-    #[default]
-    Auto,
-    Always,
-    Never,
-}
+use crate::output::ColorChoice;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,14 +42,14 @@ pub fn load() -> Result<FileConfig, Failure> {
             return Ok(FileConfig::default());
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(crate::write::invalid(
+            return Err(crate::exit::invalid(
                 "config",
                 &path.display().to_string(),
                 "no such file (named by PAYCTL_CONFIG)",
             ));
         }
         Err(e) => {
-            return Err(crate::write::invalid(
+            return Err(crate::exit::invalid(
                 "config",
                 &path.display().to_string(),
                 &format!("cannot be read: {e}"),
@@ -66,7 +57,7 @@ pub fn load() -> Result<FileConfig, Failure> {
         }
     };
     toml::from_str(&text).map_err(|e| {
-        crate::write::invalid(
+        crate::exit::invalid(
             "config",
             &path.display().to_string(),
             &e.to_string().replace('\n', " "),

@@ -203,7 +203,3 @@ pub fn print(app: &App, done: &Done, human: String) {
         app.out.line(&format!("{human}{}", done.suffix()));
     }
 }
-
-pub fn invalid(field: &str, value: &str, why: &str) -> Failure {
-    Error::invalid(field, value, why).into()
-}
