@@ -53,13 +53,12 @@ pub struct VerifyArgs {
     digest: bool,
 }
 
-/// Drop every projection and replay the log into it (then `verify` to check).
+/// Make every projection again from the log (then `verify` to check).
 ///
-/// The replay reads a snapshot of the log into two scratch files in the temporary directory
-/// (TMPDIR; together about a third of the store's size, removed afterwards) without locking the
-/// store: other writers wait only while the result is copied in, and events they commit meanwhile
-/// are applied too. Prints the event count and the projection digest (as `verify --digest`). If
-/// anything fails, the projections are left as they were.
+/// The log is replayed through the same fold live commands run, into memory, and the rows are
+/// loaded into the emptied projections, in one write transaction: other writers wait until it
+/// ends. Prints the event count and the projection digest (as `verify --digest`). If anything
+/// fails, the projections are left as they were.
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  payctl rebuild && payctl verify")]
 pub struct RebuildArgs {}

@@ -2,7 +2,7 @@
 //!
 //! serde's derive reads an internally tagged enum by first copying the whole object into a
 //! buffer of owned values (every key and text allocated) until it has seen the tag, then reading
-//! the variant from that buffer: about half of what decoding the log cost. payctl writes the tag
+//! the variant from that buffer (BENCHMARKS.md has its cost). payctl writes the tag
 //! first (`{"kind":"PaymentCaptured",…}`), so the fast path reads `kind`, then hands the rest of
 //! the same map straight to the variant's fields (the externally tagged twin, `KindFirst`).
 //! A payload whose first key is not `kind` (written by hand, or by another tool) takes serde's

@@ -1,6 +1,6 @@
-//! Invariant 5 in one pass of the log `verify` makes anyway, instead of two SQL joins of the
-//! events with the idempotency records (about 2 s at a million operations): the log is cut into
-//! runs of consecutive events under one key, and each record is checked against them.
+//! Invariant 5 in the pass over the log `verify` makes anyway, rather than joins of the events
+//! with the records (BENCHMARKS.md): the log is cut into runs of consecutive events under one
+//! key, and each record is checked against them.
 //! Keys are compared by a keyed 128-bit hash, drawn fresh for every `verify`.
 
 use std::collections::HashSet;
