@@ -24,7 +24,7 @@ use crate::projections::rows::{
     SimAccountRow, StatementLine, TransactionRow, TransferRow, WalletRow,
 };
 
-pub use sinks::{Buffering, Digesting, Dropping, Keeping, RowSink};
+pub use sinks::{Buffering, Digesting, Dropping, Keeping, RowBatch, RowSink};
 
 /// Maps keyed by ids and names from the store: a fast hash, seeded per process.
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;

@@ -101,26 +101,17 @@ impl Values for Collect {
     }
 }
 
-/// Keeps rows, compactly encoded, until they are drained into a store (`rebuild`: a batch of the
-/// log is folded, then its rows are loaded), and digests each on the way.
-pub struct Buffering {
-    pub digest: Digesting,
+/// Rows compactly encoded, in the order they came: what `rebuild` loads into the store.
+#[derive(Default)]
+pub struct RowBatch {
     bytes: Vec<u8>,
     /// Each row's table and where its encoding ends in `bytes`.
     rows: Vec<(Table, usize)>,
 }
 
-impl Buffering {
-    pub fn new(digest: Digesting) -> Buffering {
-        Buffering {
-            digest,
-            bytes: Vec::with_capacity(1 << 20),
-            rows: Vec::new(),
-        }
-    }
-
-    /// Hands every buffered row to `load`, in the order they came, and empties the buffer.
-    pub fn drain(&mut self, load: &mut dyn FnMut(&dyn Row) -> Result<()>) -> Result<()> {
+impl RowBatch {
+    /// Hands every row to `load`, in the order they came.
+    pub fn load_into(&self, load: &mut dyn FnMut(&dyn Row) -> Result<()>) -> Result<()> {
         let mut start = 0;
         for (table, end) in &self.rows {
             let bytes = self.bytes.get(start..*end).unwrap_or_default();
@@ -130,17 +121,45 @@ impl Buffering {
             })?;
             start = *end;
         }
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn clear(&mut self) {
         self.rows.clear();
         self.bytes.clear();
-        Ok(())
+    }
+}
+
+/// Keeps rows, encoded, in a batch that is taken away to be loaded into a store (`rebuild`: a
+/// part of the log is folded, then its rows are loaded), and digests each on the way.
+pub struct Buffering {
+    pub digest: Digesting,
+    batch: RowBatch,
+}
+
+impl Buffering {
+    pub fn new(digest: Digesting) -> Buffering {
+        Buffering {
+            digest,
+            batch: RowBatch::default(),
+        }
+    }
+
+    /// The rows buffered so far; `next` (an emptied batch, its room kept) takes their place.
+    pub fn take(&mut self, next: RowBatch) -> RowBatch {
+        std::mem::replace(&mut self.batch, next)
     }
 }
 
 impl RowSink for Buffering {
     fn row(&mut self, row: &dyn Row) -> Result<()> {
         self.digest.row(row)?;
-        row.values(&mut Encoder(&mut self.bytes));
-        self.rows.push((row.table(), self.bytes.len()));
+        row.values(&mut Encoder(&mut self.batch.bytes));
+        self.batch.rows.push((row.table(), self.batch.bytes.len()));
         Ok(())
     }
 }
