@@ -78,7 +78,8 @@ pub trait MerchantsModel {
 
 /// Payments and their refunds.
 pub trait PaymentsModel {
-    fn add_payment(&mut self, row: &PaymentRow) -> Result<()>;
+    /// A new payment (by value: a store that keeps rows keeps this one).
+    fn add_payment(&mut self, row: PaymentRow) -> Result<()>;
     fn capture_hold(&mut self, payment: i64, captured_minor: i64, at: &str) -> Result<bool>;
     /// A hold voided or expired (`state`) at `at`.
     fn close_hold(&mut self, payment: i64, state: PaymentState, at: &str) -> Result<bool>;

@@ -21,7 +21,7 @@ pub fn apply<P: PaymentsModel + ?Sized>(
             fee_rate,
             reference,
             recharge,
-        } => port.add_payment(&PaymentRow {
+        } => port.add_payment(PaymentRow {
             id: payment.n,
             member: member.n,
             merchant: merchant.n,
@@ -48,7 +48,7 @@ pub fn apply<P: PaymentsModel + ?Sized>(
             reference,
             recharge,
             expires_at,
-        } => port.add_payment(&PaymentRow {
+        } => port.add_payment(PaymentRow {
             id: payment.n,
             member: member.n,
             merchant: merchant.n,

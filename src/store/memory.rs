@@ -333,8 +333,8 @@ impl<S: RowSink> MerchantsModel for MemoryStore<S> {
 }
 
 impl<S: RowSink> PaymentsModel for MemoryStore<S> {
-    fn add_payment(&mut self, row: &PaymentRow) -> Result<()> {
-        if !self.payments.insert(row.id, row.clone()) {
+    fn add_payment(&mut self, row: PaymentRow) -> Result<()> {
+        if !self.payments.insert(row.id, row) {
             return Err(duplicate("payment"));
         }
         Ok(())

@@ -285,8 +285,8 @@ impl MerchantsModel for SqliteStore {
 }
 
 impl PaymentsModel for SqliteStore {
-    fn add_payment(&mut self, row: &PaymentRow) -> Result<()> {
-        self.insert(row)
+    fn add_payment(&mut self, row: PaymentRow) -> Result<()> {
+        self.insert(&row)
     }
 
     fn capture_hold(&mut self, payment: i64, captured_minor: i64, at: &str) -> Result<bool> {
