@@ -52,7 +52,10 @@ fn read_log(conn: &Connection, keep: bool) -> Result<(u64, Vec<Envelope>)> {
         let text = |i| -> rusqlite::Result<&str> { row.get_ref(i)?.as_str().map_err(Into::into) };
         let (stream, kind, payload) = (text(1)?, text(3)?, text(5)?);
         let (recorded_at, effective_at, actor, hash) = (text(6)?, text(7)?, text(8)?, text(10)?);
-        let key: Option<&str> = row.get_ref(9)?.as_str_or_null().map_err(rusqlite::Error::from)?;
+        let key: Option<&str> = row
+            .get_ref(9)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?;
         let (seq, version, schema): (i64, i64, i64) = (row.get(0)?, row.get(2)?, row.get(4)?);
         if keep {
             held.push(Envelope {
@@ -69,7 +72,16 @@ fn read_log(conn: &Connection, keep: bool) -> Result<(u64, Vec<Envelope>)> {
                 hash: hash.to_string(),
             });
         } else {
-            std::hint::black_box((stream, kind, payload, recorded_at, effective_at, actor, hash, key));
+            std::hint::black_box((
+                stream,
+                kind,
+                payload,
+                recorded_at,
+                effective_at,
+                actor,
+                hash,
+                key,
+            ));
         }
     }
     Ok((events, held))

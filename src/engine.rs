@@ -21,6 +21,7 @@ use crate::log::{AppendContext, append};
 use crate::money::{Amount, Currency};
 use crate::ports::{Head, IdempotencyRecord, Store};
 use crate::projections::{self, ApplyContext, Settings};
+use crate::store::postgres::{PgLocation, PgStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{self, OpenMode};
 
@@ -153,7 +154,23 @@ impl Engine {
             let (_, head) = record_initialization(store, options, ctx, at)?;
             store.set_head(&head)
         };
-        let store = SqliteStore::open(path, mode, busy_timeout, &mut initialize)?;
+        Engine::open_store(path, mode, busy_timeout, &mut initialize)
+    }
+
+    /// The store at `path`: a PostgreSQL location or a file. A missing one is created (when
+    /// `mode` allows), `initialize` writing its first events before it appears.
+    pub(crate) fn open_store(
+        path: &Path,
+        mode: OpenMode,
+        busy_timeout: std::time::Duration,
+        initialize: store::Initialize<'_>,
+    ) -> Result<Engine> {
+        if let Some(location) = PgLocation::recognise(&path.to_string_lossy())? {
+            let store = PgStore::open(&location, mode, busy_timeout, initialize)?;
+            let created = store.created();
+            return Ok(Engine::over(Box::new(store), created));
+        }
+        let store = SqliteStore::open(path, mode, busy_timeout, initialize)?;
         let created = store.created();
         Ok(Engine::over(Box::new(store), created))
     }

@@ -123,19 +123,31 @@ impl Engine {
         Ok(count)
     }
 
-    /// A consistent online copy of the store into a new SQLite file, created 0600. Refuses to
-    /// overwrite an existing file.
-    pub fn backup(&self, target: &std::path::Path) -> Result<()> {
-        if target.exists() {
+    /// A consistent online copy of the store into a new SQLite file, created 0600, or into a
+    /// new PostgreSQL store. Refuses to overwrite an existing file.
+    pub fn backup(&mut self, target: &std::path::Path) -> Result<()> {
+        let is_file =
+            crate::store::postgres::PgLocation::recognise(&target.to_string_lossy())?.is_none();
+        if is_file && target.exists() {
             return Err(Error::invalid(
                 "path",
                 &target.display().to_string(),
                 "already exists; choose a new file",
             ));
         }
-        crate::files::create_private_file(target)?;
-        self.store().backup_to(target).inspect_err(|_| {
-            let _ = std::fs::remove_file(target);
-        })
+        if is_file {
+            crate::files::create_private_file(target)?;
+            match self.store().backup_to(target) {
+                Ok(true) => return Ok(()),
+                Ok(false) => std::fs::remove_file(target)
+                    .map_err(|e| Error::internal(format!("removing {}: {e}", target.display())))?,
+                Err(e) => {
+                    let _ = std::fs::remove_file(target);
+                    return Err(e);
+                }
+            }
+        }
+        // No copy of the store's own: through the ports.
+        self.copy_to(target, crate::store::BUSY_TIMEOUT).map(|_| ())
     }
 }

@@ -6,6 +6,7 @@
 pub mod bank;
 pub mod chain;
 pub mod clock;
+pub mod copy;
 pub mod demo;
 pub mod digest;
 pub mod domain;

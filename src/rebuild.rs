@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use crate::digest::{self, Digests, RowDigester};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::event::Envelope;
+use crate::event::{Envelope, EnvelopeRef};
 use crate::ports::{EventLog, Store};
 use crate::replay::Replayer;
 use crate::store::memory::{Buffering, Digesting, MemoryStore, RowBatch};
@@ -118,24 +118,64 @@ fn fold(
 
 /// Folds and loads in turn on this thread, reading the log a batch at a time.
 fn fold_in_turn(store: &mut dyn Store) -> Result<(i64, Digests)> {
-    let mut state = MemoryStore::new(Buffering::new(Digesting::new(RowDigester::portable())));
-    let mut replayer = Replayer::default();
-    let (mut after, mut events) = (0, 0);
+    let mut loader = Loader::default();
+    let mut after = 0;
     loop {
         let batch = read_batch(store, after)?;
         let Some(last) = batch.last() else { break };
         after = last.seq;
         for env in &batch {
-            replayer.apply(&env.borrowed(), &mut state)?;
+            loader.fold(&env.borrowed())?;
         }
-        events += batch.len() as i64;
-        let rows = state.sink_mut().take(RowBatch::default());
-        rows.load_into(&mut |row| store.load_row(row))?;
+        loader.load(store)?;
     }
-    let mut sink = state.finish()?;
-    sink.take(RowBatch::default())
-        .load_into(&mut |row| store.load_row(row))?;
-    Ok((events, sink.digest.digests))
+    loader.finish(store)
+}
+
+/// The one fold into memory, its rows loaded into a store's read models when asked (and the
+/// rows that change, once at the end): for folding where the log is read on the same thread
+/// (`rebuild` without a second reader, `store copy`).
+pub(crate) struct Loader {
+    state: MemoryStore<Buffering>,
+    replayer: Replayer,
+    events: i64,
+}
+
+impl Default for Loader {
+    fn default() -> Loader {
+        Loader {
+            state: MemoryStore::new(Buffering::new(Digesting::new(RowDigester::portable()))),
+            replayer: Replayer::default(),
+            events: 0,
+        }
+    }
+}
+
+impl Loader {
+    pub(crate) fn fold(&mut self, env: &EnvelopeRef<'_>) -> Result<()> {
+        self.replayer.apply(env, &mut self.state)?;
+        self.events += 1;
+        Ok(())
+    }
+
+    /// Whether a batch of rows is due for loading.
+    pub(crate) fn due(&self) -> bool {
+        self.events % BATCH as i64 == 0
+    }
+
+    /// Loads the rows made since the last load.
+    pub(crate) fn load(&mut self, store: &mut dyn Store) -> Result<()> {
+        let rows = self.state.sink_mut().take(RowBatch::default());
+        rows.load_into(&mut |row| store.load_row(row))
+    }
+
+    /// Loads what is left; the events folded and the portable digests of the rows.
+    pub(crate) fn finish(self, store: &mut dyn Store) -> Result<(i64, Digests)> {
+        let mut sink = self.state.finish()?;
+        sink.take(RowBatch::default())
+            .load_into(&mut |row| store.load_row(row))?;
+        Ok((self.events, sink.digest.digests))
+    }
 }
 
 /// The next events after `after`, at most `BATCH`.

@@ -3,6 +3,7 @@
 use clap::Args;
 use payctl_core::event::BankAccount;
 use payctl_core::money::Currency;
+use payctl_core::store::Backend;
 use payctl_core::verify::require_ok;
 use payctl_core::{Context, InitOptions};
 use rust_decimal::Decimal;
@@ -125,20 +126,20 @@ pub fn run_init(a: InitArgs, app: &App) -> CmdResult {
     if app.out.json {
         app.out.json_value(&serde_json::json!({
             "config_file": config_file,
-            "db": app.db.display().to_string(),
+            "db": app.db_shown(),
             "created": created,
             "settings": settings,
         }));
     } else if created {
         app.out.line(&format!(
             "Initialized {} ({})",
-            app.db.display(),
+            app.db_shown(),
             settings.currency
         ));
     } else {
         app.out.line(&format!(
             "Already initialized: {} ({})",
-            app.db.display(),
+            app.db_shown(),
             settings.currency
         ));
     }
@@ -153,7 +154,8 @@ pub fn run_config(_a: ConfigArgs, app: &App) -> CmdResult {
     if app.out.json {
         app.out.json_value(&serde_json::json!({
             "config_file": config_file,
-            "db": app.db.display().to_string(),
+            "db": app.db_shown(),
+            "backend": Backend::of(&app.db).name(),
             "currency": s.currency,
             "auto_recharge_unit": s.auto_recharge_unit.to_string(),
             "hold_expiry_secs": s.hold_expiry_secs,
@@ -168,7 +170,8 @@ pub fn run_config(_a: ConfigArgs, app: &App) -> CmdResult {
     }
     app.out.fields(&[
         ("config file", config_file.unwrap_or_else(|| "-".into())),
-        ("db", app.db.display().to_string()),
+        ("db", app.db_shown()),
+        ("backend", Backend::of(&app.db).name().to_string()),
         ("currency", s.currency.to_string()),
         (
             "auto-recharge unit",

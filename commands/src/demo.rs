@@ -8,7 +8,7 @@ use payctl_core::demo::{DemoOptions, generate};
 use payctl_core::{Error, ErrorCode};
 
 use crate::App;
-use crate::exit::CmdResult;
+use crate::exit::{CmdResult, Failure};
 
 /// Generate a realistic, seeded workload in the import format (every operation kind, business
 /// hours, a few refusals on purpose): print it, or `--load` it into the store.
@@ -76,10 +76,12 @@ pub fn run(a: DemoArgs, app: &App) -> CmdResult {
 /// backwards, so on a store with history of its own they would all be refused: load it only
 /// into a fresh store (missing, or holding nothing but its creation).
 fn refuse_a_used_store(app: &App) -> CmdResult {
-    if !app.db.exists() {
-        return Ok(());
-    }
-    let (events, _) = crate::write::open_read(app)?.log_head()?;
+    let engine = match crate::write::open_read(app) {
+        Ok(engine) => engine,
+        Err(Failure::Core { error, .. }) if error.code == ErrorCode::StoreMissing => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let (events, _) = engine.log_head()?;
     if events <= 1 {
         return Ok(());
     }
@@ -88,7 +90,7 @@ fn refuse_a_used_store(app: &App) -> CmdResult {
         format!(
             "the store {} already holds {events} events: the demo data set is dated in the past \
              and wants a fresh store: name a new one, e.g. `payctl --db NEW.db demo --load`",
-            app.db.display()
+            app.db_shown()
         ),
     )
     .into())

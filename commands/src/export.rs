@@ -85,7 +85,7 @@ pub fn run_export(a: ExportArgs, app: &App) -> CmdResult {
 }
 
 pub fn run_backup(a: BackupArgs, app: &App) -> CmdResult {
-    let engine = open_read(app)?;
+    let mut engine = open_read(app)?;
     engine.backup(&a.path)?;
     let mut copy = Engine::open(&a.path, OpenMode::MustExist)?;
     let report = copy.verify()?;

@@ -182,6 +182,13 @@ pub struct App {
     pub out: Output,
 }
 
+impl App {
+    /// The store as people may read it (a PostgreSQL URL without its password).
+    pub fn db_shown(&self) -> String {
+        payctl_core::store::shown(&self.db)
+    }
+}
+
 fn default_db() -> PathBuf {
     directories::ProjectDirs::from("", "", "payctl")
         .map(|d| d.data_dir().join("payctl.db"))

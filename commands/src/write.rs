@@ -4,6 +4,7 @@
 use clap::Args;
 use payctl_core::clock::{self, Timestamp};
 use payctl_core::domain::{Applied, Command};
+use payctl_core::store::Backend;
 use payctl_core::{Context, Engine, Error, ErrorCode, Failpoints, InitOptions, OpenMode};
 use serde_json::{Value, json};
 
@@ -49,7 +50,7 @@ fn busy_timeout() -> std::time::Duration {
 /// A store the user named (flag, `PAYCTL_DB`, config file) must lie in an existing directory:
 /// a mistyped path is refused rather than created. Only the default data dir is ever made.
 pub fn require_store_dir(app: &App) -> Result<(), Failure> {
-    if app.db_is_default {
+    if app.db_is_default || Backend::of(&app.db) == Backend::Postgres {
         return Ok(());
     }
     let Some(dir) = app.db.parent().filter(|d| !d.as_os_str().is_empty()) else {

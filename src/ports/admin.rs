@@ -48,8 +48,9 @@ pub trait Maintenance {
     fn parallel_reader(&self) -> Option<Box<dyn crate::ports::Store>>;
     /// A number that changes whenever another process commits (the console polls it).
     fn change_signal(&self) -> Result<i64>;
-    /// A consistent copy of the whole store into a new SQLite file at `path`.
-    fn backup_to(&self, path: &Path) -> Result<()>;
+    /// A consistent copy of the whole store into a new SQLite file at `path`; `false` when the
+    /// adapter has no way of its own (the engine then copies through the ports).
+    fn backup_to(&self, path: &Path) -> Result<bool>;
     /// Where the store lives, for people (a path, a URL without its password).
     fn location(&self) -> String;
 }

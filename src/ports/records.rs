@@ -22,4 +22,6 @@ pub trait IdempotencyRecords {
     fn add_record(&mut self, key: &str, record: &IdempotencyRecord) -> Result<()>;
     /// Every record's key (its bytes, as stored) and the events it claims, in any order.
     fn scan_records(&self, f: &mut RecordVisit<'_>) -> Result<()>;
+    /// Every record whole, with its key, in key order (`store copy`).
+    fn each_record(&self, f: &mut dyn FnMut(&str, &IdempotencyRecord) -> Result<()>) -> Result<()>;
 }

@@ -1,30 +1,28 @@
-//! The SQLite adapter: every line of SQL and every rusqlite type in payctl lives under this
-//! module. One file per store, WAL journal, `synchronous=FULL`; writers serialised by
-//! `BEGIN IMMEDIATE` and a busy timeout; migrations keyed on `PRAGMA user_version`.
+//! The SQLite adapter: every rusqlite type in payctl lives under this module. One file per store,
+//! WAL journal, `synchronous=FULL`; writers serialised by `BEGIN IMMEDIATE` and a busy timeout;
+//! migrations keyed on `PRAGMA user_version`. The ports are the shared SQL's (`store::sql`); this
+//! module is the connection beneath them, and what only SQLite does.
 
+mod connection;
+mod digest;
 mod error;
-mod log;
-mod maintenance;
-mod queries;
-mod read_models;
-mod scan;
 pub mod schema;
-mod state;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::OpenMode;
+use super::sql::SqlStore;
+use super::{Initialize, OpenMode};
 use crate::error::{Error, ErrorCode, Result};
-use crate::ports::{Store, UnitOfWork};
-
-/// What a new store is given before it appears: its first event, through the ports.
-pub type Initialize<'a> = &'a mut dyn FnMut(&mut dyn Store) -> Result<()>;
+use crate::ports::UnitOfWork;
 
 /// A store in an SQLite file (or in memory).
-pub struct SqliteStore {
+pub type SqliteStore = SqlStore<SqliteConn>;
+
+/// A connection to an SQLite store.
+pub struct SqliteConn {
     conn: Connection,
     /// The file, when there is one: a second reader opens it.
     path: Option<PathBuf>,
@@ -32,7 +30,7 @@ pub struct SqliteStore {
     created: bool,
 }
 
-impl SqliteStore {
+impl SqlStore<SqliteConn> {
     /// Opens (or creates) the store file, sets the pragmas and migrates the schema. A store it
     /// creates is built whole, its first event (`initialize`) included, before it appears at
     /// `path`.
@@ -65,11 +63,11 @@ impl SqliteStore {
         refuse_foreign_schema(&conn, path)?;
         configure(&conn, busy_timeout)?;
         migrate(&conn)?;
-        Ok(SqliteStore {
+        Ok(SqliteStore::new(SqliteConn {
             conn,
             path: Some(path.to_path_buf()),
             created,
-        })
+        }))
     }
 
     /// A store in memory with the current schema and nothing in it (tests).
@@ -77,28 +75,16 @@ impl SqliteStore {
         let conn = Connection::open_in_memory()?;
         conn.set_prepared_statement_cache_capacity(256);
         migrate(&conn)?;
-        Ok(SqliteStore {
+        Ok(SqliteStore::new(SqliteConn {
             conn,
             path: None,
             created: true,
-        })
+        }))
     }
 
     /// Whether this open created the store.
     pub fn created(&self) -> bool {
-        self.created
-    }
-
-    /// A read-only connection to the same file, with the same settings, for another thread.
-    fn second_connection(&self) -> Option<Connection> {
-        let path = self.path.as_ref()?;
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .ok()?;
-        conn.busy_timeout(super::BUSY_TIMEOUT).ok()?;
-        Some(conn)
+        self.conn.created
     }
 }
 
@@ -193,11 +179,11 @@ fn build_and_link(
         )?;
         configure(&conn, busy_timeout)?;
         migrate(&conn)?;
-        let mut store = SqliteStore {
+        let mut store = SqliteStore::new(SqliteConn {
             conn,
             path: None,
             created: true,
-        };
+        });
         store.begin_write()?;
         match initialize(&mut store) {
             Ok(()) => store.commit()?,
@@ -206,7 +192,7 @@ fn build_and_link(
                 return Err(e);
             }
         }
-        store.conn.close().map_err(|(_, e)| Error::from(e))?;
+        store.conn.conn.close().map_err(|(_, e)| Error::from(e))?;
     }
     // A hard link fails if the name exists: exactly one creator wins, nothing is overwritten.
     let created = match std::fs::hard_link(temp, path) {
