@@ -26,6 +26,7 @@ pub mod queries;
 pub mod rebuild;
 pub mod replay;
 pub mod store;
+pub mod testing;
 pub mod verify;
 
 pub use engine::{Context, Engine, Failpoints, InitOptions, Outcome};

@@ -64,3 +64,12 @@ pub fn shown(db: &std::path::Path) -> String {
         Backend::Sqlite => db.display().to_string(),
     }
 }
+
+/// A bare connection to the database `db` names, without payctl's checks or migrations (tests
+/// that edit a store behind payctl's back).
+pub(crate) fn raw_connection(db: &std::path::Path) -> Result<Box<dyn sql::SqlConn>> {
+    match postgres::PgLocation::recognise(&db.to_string_lossy())? {
+        Some(location) => Ok(Box::new(postgres::PgStore::raw(&location)?)),
+        None => Ok(Box::new(sqlite::SqliteStore::raw(db)?)),
+    }
+}

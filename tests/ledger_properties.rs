@@ -4,7 +4,7 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use payctl_core::domain::{Command, LinkRef, RemitTo};
-use payctl_core::{Context, Engine, ErrorCode, InitOptions};
+use payctl_core::{Context, ErrorCode, InitOptions};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -162,7 +162,7 @@ proptest! {
 
     #[test]
     fn random_operations_keep_the_books_balanced_and_replayable(ops in prop::collection::vec(op(), 1..80)) {
-        let mut engine = Engine::in_memory().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let (mut engine, _db) = payctl_core::testing::scratch().map_err(|e| TestCaseError::fail(e.to_string()))?;
         let mut at = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().unwrap_or_default();
         let init = Context { at: Some(at), actor: "prop".into(), idempotency_key: None };
         engine.init(&InitOptions::default(), &init).map_err(|e| TestCaseError::fail(e.to_string()))?;

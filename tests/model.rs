@@ -929,8 +929,9 @@ fn check_state(engine: &mut Engine, model: &Model, step: usize) -> Result<(), Te
 
 fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().map_err(fail)?;
-    let path = dir.path().join("model.db");
-    let mut engine = Engine::open(&path, OpenMode::CreateIfMissing).map_err(fail)?;
+    // A file, or a schema on the server `PAYCTL_TEST_DB` names.
+    let db = payctl_core::testing::TestDb::in_dir(dir.path(), "model.db");
+    let mut engine = Engine::open(db.path(), OpenMode::CreateIfMissing).map_err(fail)?;
     // Durability is not what this test is about (the crash tests are): no fsync per step.
     engine.set_durable(false).map_err(fail)?;
     let mut at = Utc

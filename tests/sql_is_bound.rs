@@ -24,6 +24,7 @@ const ALLOWED: &[&str] = &[
     "table_list", // read-model table names, from `Table`
     "schema",     // a PostgreSQL schema name, checked to be a plain identifier
     "snapshot",   // a PostgreSQL snapshot id, checked to be hex digits and dashes
+    "lock_ms",    // a number of milliseconds
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -1,6 +1,9 @@
-//! The store file itself: created private, WAL, append-only log, schema version guard.
+//! The store itself: created private (a file: WAL, mode 0600), append-only log, schema version
+//! guard. Each test runs on the backend `PAYCTL_TEST_DB` names; one that cannot apply there
+//! says so (`testing::not_applicable`).
 
 use payctl_core::domain::Command;
+use payctl_core::testing::{self, Param, TestDb};
 use payctl_core::{Context, Engine, ErrorCode, OpenMode};
 
 fn ctx() -> Context {
@@ -12,10 +15,10 @@ fn ctx() -> Context {
 }
 
 #[test]
-fn a_new_store_is_private_wal_and_initialized_by_its_first_write() {
+fn a_new_store_is_initialized_by_its_first_write_and_its_log_refuses_edits() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("sub/dir/store.db");
-    let mut engine = Engine::open(&path, OpenMode::CreateIfMissing).expect("open");
+    let db = TestDb::in_dir(&dir.path().join("sub/dir"), "store.db");
+    let mut engine = Engine::open(db.path(), OpenMode::CreateIfMissing).expect("open");
     assert!(engine.created());
     let cmd = Command::RegisterMember {
         name: "Kim".into(),
@@ -30,6 +33,28 @@ fn a_new_store_is_private_wal_and_initialized_by_its_first_write() {
             .result
             .is_ok()
     );
+    // The log refuses edits and deletions.
+    for edit in [
+        "UPDATE events SET actor = 'x' WHERE seq = 1",
+        "DELETE FROM events WHERE seq = 1",
+    ] {
+        let refused = db.execute(edit, &[]).expect_err(edit);
+        assert!(refused.message.contains("append-only"), "{edit}: {refused}");
+    }
+    assert_eq!(engine.log_head().expect("head").0, 2); // StoreInitialized + MemberRegistered
+}
+
+#[test]
+fn a_new_store_file_is_private_and_in_wal_mode() {
+    if testing::on_postgres() {
+        return testing::not_applicable(
+            "a_new_store_file_is_private_and_in_wal_mode",
+            "no file: the server keeps the data (its access is by role, README)",
+        );
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("store.db");
+    drop(Engine::open(&path, OpenMode::CreateIfMissing).expect("open"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -44,39 +69,36 @@ fn a_new_store_is_private_wal_and_initialized_by_its_first_write() {
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("journal mode");
     assert_eq!(mode, "wal");
-    // The log refuses edits and deletions.
-    assert!(
-        conn.execute("UPDATE events SET actor = 'x' WHERE seq = 1", [])
-            .is_err()
-    );
-    assert!(
-        conn.execute("DELETE FROM events WHERE seq = 1", [])
-            .is_err()
-    );
-    assert_eq!(engine.log_head().expect("head").0, 2); // StoreInitialized + MemberRegistered
 }
 
 #[test]
 fn a_missing_store_is_not_created_by_a_read() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("none.db");
-    let err = Engine::open(&path, OpenMode::MustExist)
+    let db = TestDb::in_dir(dir.path(), "none.db");
+    let err = Engine::open(db.path(), OpenMode::MustExist)
         .err()
         .expect("must fail");
     assert_eq!(err.code, ErrorCode::StoreMissing);
-    assert!(!path.exists());
+    // Still missing: the read made nothing.
+    let again = Engine::open(db.path(), OpenMode::MustExist)
+        .err()
+        .expect("must fail again");
+    assert_eq!(again.code, ErrorCode::StoreMissing);
+    assert!(!dir.path().join("none.db").exists());
 }
 
 #[test]
 fn a_newer_schema_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("s.db");
-    drop(Engine::open(&path, OpenMode::CreateIfMissing).expect("open"));
-    rusqlite::Connection::open(&path)
-        .expect("open the file")
-        .pragma_update(None, "user_version", 99)
-        .expect("pragma");
-    let err = Engine::open(&path, OpenMode::MustExist)
+    let db = TestDb::in_dir(dir.path(), "s.db");
+    drop(Engine::open(db.path(), OpenMode::CreateIfMissing).expect("open"));
+    let newer = if testing::on_postgres() {
+        "UPDATE schema_version SET version = 99"
+    } else {
+        "PRAGMA user_version = 99"
+    };
+    db.execute(newer, &[]).expect("set a newer version");
+    let err = Engine::open(db.path(), OpenMode::MustExist)
         .err()
         .expect("must fail");
     assert_eq!(err.code, ErrorCode::SchemaTooNew);
@@ -85,7 +107,7 @@ fn a_newer_schema_is_refused() {
 
 #[test]
 fn a_hold_expiry_beyond_ten_years_is_refused_at_init() {
-    let mut engine = Engine::in_memory().expect("engine");
+    let (mut engine, _db) = testing::scratch().expect("engine");
     let options = payctl_core::InitOptions {
         hold_expiry_secs: 11 * 366 * 24 * 3600,
         ..payctl_core::InitOptions::default()
@@ -100,6 +122,12 @@ fn a_hold_expiry_beyond_ten_years_is_refused_at_init() {
 
 #[test]
 fn a_symlinked_world_writable_or_directory_store_path_is_refused() {
+    if testing::on_postgres() {
+        return testing::not_applicable(
+            "a_symlinked_world_writable_or_directory_store_path_is_refused",
+            "no file or directory to check: a PostgreSQL store is a schema on the server",
+        );
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let real = dir.path().join("real.db");
     drop(Engine::open(&real, OpenMode::CreateIfMissing).expect("create"));
@@ -134,30 +162,60 @@ fn a_symlinked_world_writable_or_directory_store_path_is_refused() {
 #[test]
 fn projection_indexes_match_the_schema() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = payctl_core::Engine::open(
-        &dir.path().join("s.db"),
-        payctl_core::OpenMode::CreateIfMissing,
-    )
-    .expect("open");
-    drop(engine);
-    let conn = rusqlite::Connection::open(dir.path().join("s.db")).expect("open the file");
-    let mut stmt = conn
-        .prepare(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-               AND tbl_name <> 'events' ORDER BY name",
-        )
-        .expect("prepare");
-    let schema: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows");
-    let mut listed: Vec<(String, String)> = payctl_core::store::sqlite::schema::PROJECTION_INDEXES
+    let db = TestDb::in_dir(dir.path(), "s.db");
+    drop(Engine::open(db.path(), OpenMode::CreateIfMissing).expect("open"));
+    let mut listed: Vec<String> = payctl_core::store::sqlite::schema::PROJECTION_INDEXES
         .iter()
-        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .map(|(n, _)| n.to_string())
         .collect();
     listed.sort();
-    assert_eq!(listed, schema);
+    // SQLite keeps each index's statement: it must be the listed one, word for word.
+    let (names, statements) = if testing::on_postgres() {
+        (
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()
+               AND tablename <> 'events' AND indexname NOT LIKE '%_pkey'
+               AND indexname NOT LIKE '%_key' ORDER BY indexname",
+            None,
+        )
+    } else {
+        (
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+               AND tbl_name <> 'events' ORDER BY name",
+            Some(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+                   AND tbl_name <> 'events' ORDER BY name",
+            ),
+        )
+    };
+    let found: Vec<String> = db
+        .rows(names, &[])
+        .expect("index names")
+        .iter()
+        .map(|r| text(&r[0]))
+        .collect();
+    assert_eq!(listed, found);
+    if let Some(statements) = statements {
+        let found: Vec<(String, String)> = db
+            .rows(statements, &[])
+            .expect("index statements")
+            .iter()
+            .map(|r| (text(&r[0]), text(&r[1])))
+            .collect();
+        let mut listed: Vec<(String, String)> =
+            payctl_core::store::sqlite::schema::PROJECTION_INDEXES
+                .iter()
+                .map(|(n, s)| (n.to_string(), s.to_string()))
+                .collect();
+        listed.sort();
+        assert_eq!(listed, found);
+    }
+}
+
+fn text(v: &payctl_core::ports::Value) -> String {
+    match v {
+        payctl_core::ports::Value::Text(t) => t.clone(),
+        other => panic!("not a text: {other}"),
+    }
 }
 
 /// A forger who appends an event with a correct hash and head (the chain cannot tell) but whose
@@ -167,9 +225,9 @@ fn projection_indexes_match_the_schema() {
 fn an_event_that_cannot_replay_is_reported_by_verify() {
     use payctl_core::event::Envelope;
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("s.db");
+    let db = TestDb::in_dir(dir.path(), "s.db");
     let mut engine =
-        payctl_core::Engine::open(&path, payctl_core::OpenMode::CreateIfMissing).expect("open");
+        payctl_core::Engine::open(db.path(), payctl_core::OpenMode::CreateIfMissing).expect("open");
     let ctx = payctl_core::Context {
         at: None,
         actor: "test".into(),
@@ -182,12 +240,14 @@ fn an_event_that_cannot_replay_is_reported_by_verify() {
         corporate: false,
     };
     engine.execute(&register, &ctx).expect("register");
-    let conn = rusqlite::Connection::open(&path).expect("open the file");
     let meta = |key: &str| -> String {
-        conn.query_row("SELECT value FROM store_meta WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .expect("meta")
+        let rows = db
+            .rows(
+                "SELECT value FROM store_meta WHERE key = ?1",
+                &[Param::Text(key)],
+            )
+            .expect("meta");
+        text(&rows[0][0])
     };
     let (seq, prev): (i64, String) = (meta("head_seq").parse().expect("seq"), meta("head_hash"));
     let mut env = Envelope {
@@ -205,22 +265,22 @@ fn an_event_that_cannot_replay_is_reported_by_verify() {
         hash: String::new(),
     };
     env.hash = payctl_core::chain::event_hash(&prev, &env);
-    conn.execute(
+    db.execute(
         "INSERT INTO events (seq, stream, version, kind, schema, payload, recorded_at,
                              effective_at, actor, idempotency_key, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        rusqlite::params![
-            env.seq,
-            env.stream,
-            env.version,
-            env.kind,
-            env.schema,
-            env.payload,
-            env.recorded_at,
-            env.effective_at,
-            env.actor,
-            env.idempotency_key,
-            env.hash
+        &[
+            Param::Int(env.seq),
+            Param::Text(&env.stream),
+            Param::Int(env.version),
+            Param::Text(&env.kind),
+            Param::Int(env.schema),
+            Param::Text(&env.payload),
+            Param::Text(&env.recorded_at),
+            Param::Text(&env.effective_at),
+            Param::Text(&env.actor),
+            Param::Null,
+            Param::Text(&env.hash),
         ],
     )
     .expect("append the forged event");
@@ -228,9 +288,9 @@ fn an_event_that_cannot_replay_is_reported_by_verify() {
         ("head_seq", env.seq.to_string()),
         ("head_hash", env.hash.clone()),
     ] {
-        conn.execute(
+        db.execute(
             "UPDATE store_meta SET value = ?2 WHERE key = ?1",
-            rusqlite::params![key, value],
+            &[Param::Text(key), Param::Text(&value)],
         )
         .expect("head");
     }
@@ -250,18 +310,19 @@ fn an_event_that_cannot_replay_is_reported_by_verify() {
 #[test]
 fn a_snapshot_reader_sees_one_state_of_the_store_while_another_engine_writes() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("store.db");
+    let db = TestDb::in_dir(dir.path(), "store.db");
+    let path = db.path();
     let register = |n: u32| Command::RegisterMember {
         name: format!("Member {n}"),
         email: format!("m{n}@example.com"),
         address: None,
         corporate: false,
     };
-    let mut writer = Engine::open(&path, OpenMode::CreateIfMissing).expect("open writer");
+    let mut writer = Engine::open(path, OpenMode::CreateIfMissing).expect("open writer");
     writer.execute(&register(1), &ctx()).expect("first write");
-    let mut snapshot = Engine::open(&path, OpenMode::MustExist).expect("open snapshot");
+    let mut snapshot = Engine::open(path, OpenMode::MustExist).expect("open snapshot");
     snapshot.begin_snapshot().expect("begin snapshot");
-    let autocommit = Engine::open(&path, OpenMode::MustExist).expect("open reader");
+    let autocommit = Engine::open(path, OpenMode::MustExist).expect("open reader");
     let before = snapshot.log_head().expect("head");
     writer.execute(&register(2), &ctx()).expect("second write");
     // The snapshot still answers from the state it first read; a plain reader moves on.
@@ -290,8 +351,8 @@ fn every_stored_payload_decodes_alike_by_the_fast_and_the_general_path() {
     };
     let mut out = std::fs::File::create(&workload).expect("create the workload");
     payctl_core::demo::generate(&options, &mut out).expect("write the workload");
-    let path = dir.path().join("s.db");
-    let mut engine = Engine::open(&path, OpenMode::CreateIfMissing).expect("open");
+    let db = TestDb::in_dir(dir.path(), "s.db");
+    let mut engine = Engine::open(db.path(), OpenMode::CreateIfMissing).expect("open");
     engine
         .import(
             &workload,
@@ -302,15 +363,12 @@ fn every_stored_payload_decodes_alike_by_the_fast_and_the_general_path() {
         .expect("import")
         .expect("a valid workload");
 
-    let conn = rusqlite::Connection::open(&path).expect("open the file");
-    let mut stmt = conn
-        .prepare("SELECT kind, payload FROM events ORDER BY seq")
-        .expect("prepare");
-    let rows: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows");
+    let rows: Vec<(String, String)> = db
+        .rows("SELECT kind, payload FROM events ORDER BY seq", &[])
+        .expect("the events")
+        .iter()
+        .map(|r| (text(&r[0]), text(&r[1])))
+        .collect();
     let mut kinds = std::collections::BTreeSet::new();
     for (kind, payload) in &rows {
         let general: payctl_core::event::Event =
@@ -354,8 +412,8 @@ fn every_stored_payload_decodes_alike_by_the_fast_and_the_general_path() {
 #[test]
 fn rebuild_makes_the_same_read_models_and_prints_their_portable_digest() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("store.db");
-    let mut engine = Engine::open(&path, OpenMode::CreateIfMissing).expect("open");
+    let db = TestDb::in_dir(dir.path(), "store.db");
+    let mut engine = Engine::open(db.path(), OpenMode::CreateIfMissing).expect("open");
     let register = |name: &str| Command::RegisterMember {
         name: name.into(),
         email: format!("{name}@example.com"),

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 #[test]
 fn a_refused_command_does_not_claim_the_hold_releases_it_rolled_back() {
-    let mut engine = Engine::in_memory().expect("engine");
+    let (mut engine, _db) = payctl_core::testing::scratch().expect("engine");
     let t0 = Utc
         .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
         .single()

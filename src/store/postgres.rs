@@ -7,13 +7,12 @@
 //! The `postgres` client is synchronous; inside, it drives its connection on a runtime of its
 //! own, on the calling thread. Nothing of it shows outside this module.
 
+mod client;
 mod connection;
 mod location;
 pub mod schema;
 
 use std::time::Duration;
-
-use postgres::{Client, NoTls};
 
 use super::sql::{Param, SqlStore};
 use super::{Initialize, OpenMode};
@@ -25,7 +24,7 @@ pub type PgStore = SqlStore<PgConn>;
 
 /// A connection to a PostgreSQL store.
 pub struct PgConn {
-    client: std::cell::RefCell<connection::Client>,
+    client: std::cell::RefCell<client::Client>,
     location: PgLocation,
     busy_timeout: Duration,
     created: bool,
@@ -41,9 +40,9 @@ impl SqlStore<PgConn> {
         busy_timeout: Duration,
         initialize: Initialize<'_>,
     ) -> Result<PgStore> {
-        let client = connect(location)?;
+        let client = connect(location, busy_timeout)?;
         let mut store = SqlStore::new(PgConn {
-            client: std::cell::RefCell::new(connection::Client::new(client)),
+            client: std::cell::RefCell::new(client),
             location: location.clone(),
             busy_timeout,
             created: false,
@@ -52,37 +51,50 @@ impl SqlStore<PgConn> {
         Ok(store)
     }
 
+    /// A bare connection to the store's schema, without payctl's checks or migrations (tests
+    /// that edit a store behind payctl's back).
+    pub(crate) fn raw(location: &PgLocation) -> Result<PgConn> {
+        Ok(PgConn {
+            client: std::cell::RefCell::new(connect(location, crate::store::BUSY_TIMEOUT)?),
+            location: location.clone(),
+            busy_timeout: crate::store::BUSY_TIMEOUT,
+            created: false,
+        })
+    }
+
     /// Whether this open created the store.
     pub fn created(&self) -> bool {
         self.conn.created
     }
 }
 
-/// A client connected to the database of `location`, its `search_path` the store's schema.
-fn connect(location: &PgLocation) -> Result<Client> {
-    let mut client = location
-        .config()
-        .connect(NoTls)
-        .map_err(|e| unreachable(location, &e))?;
-    // The schema name is checked to be a plain identifier (`PgLocation::parse`); quoted anyway.
+/// A client connected to the database of `location`: its `search_path` the store's schema,
+/// waiting at most `busy_timeout` for a lock (set as the connection starts: no round trip).
+fn connect(location: &PgLocation, busy_timeout: Duration) -> Result<client::Client> {
+    let mut config = location.config().clone();
+    // The schema name is checked to be a plain identifier (`PgLocation::parse`).
     let schema = location.schema();
-    client
-        .batch_execute(&format!(
-            "SET search_path TO \"{schema}\"; SET client_min_messages TO warning"
-        ))
-        .map_err(|e| unreachable(location, &e))?;
-    Ok(client)
+    let lock_ms = busy_timeout.as_millis().max(1);
+    let ours =
+        format!("-c search_path={schema} -c client_min_messages=warning -c lock_timeout={lock_ms}");
+    let options = match config.get_options() {
+        Some(theirs) => format!("{theirs} {ours}"),
+        None => ours,
+    };
+    config.options(&options);
+    client::Client::connect(&config).map_err(|e| unreachable(location, &e))
 }
 
-/// The error for a server that cannot be reached, naming it without its password.
-fn unreachable(location: &PgLocation, e: &postgres::Error) -> Error {
+/// The error for a server that cannot be reached (`store_locked`: try again later) or that has
+/// no such database or role (`store_missing`), naming it without its password.
+fn unreachable(location: &PgLocation, e: &client::ConnectError) -> Error {
     Error::new(
-        ErrorCode::StoreMissing,
+        ErrorCode::from(e),
         format!(
             "cannot reach the PostgreSQL store at {}: {} (is the server running, and the \
              database there?)",
             location.shown(),
-            connection::reason(e)
+            e.reason()
         ),
     )
 }
@@ -98,14 +110,17 @@ fn prepare_schema(store: &mut PgStore, mode: OpenMode, initialize: Initialize<'_
     if version == Some(known) {
         return Ok(());
     }
-    if version.is_none() && mode == OpenMode::MustExist {
-        return Err(Error::new(
-            ErrorCode::StoreMissing,
-            format!(
-                "no store at {}: create one with `payctl init` (or any write command)",
-                store.conn.location.shown()
-            ),
-        ));
+    if version.is_none() {
+        refuse_foreign_tables(&store.conn)?;
+        if mode == OpenMode::MustExist {
+            return Err(Error::new(
+                ErrorCode::StoreMissing,
+                format!(
+                    "no store at {}: create one with `payctl init` (or any write command)",
+                    store.conn.location.shown()
+                ),
+            ));
+        }
     }
     store.conn.client().batch("BEGIN")?;
     match migrate_locked(store, known, initialize) {
@@ -130,22 +145,9 @@ fn migrate_locked(store: &mut PgStore, known: i64, initialize: Initialize<'_>) -
         .conn
         .client()
         .batch(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))?;
-    let version = schema_version(&store.conn)?;
+    let version = schema_version_in_tx(&store.conn)?;
     if version.is_none() {
-        let foreign = store.conn.client().scalar(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?1",
-            &[Param::Text(&schema)],
-        )?;
-        if foreign > 0 {
-            return Err(Error::new(
-                ErrorCode::StoreCorrupt,
-                format!(
-                    "schema {schema} of {} holds {foreign} table(s) payctl did not make: name \
-                     another schema (?schema=NAME)",
-                    store.conn.location.shown()
-                ),
-            ));
-        }
+        refuse_foreign_tables(&store.conn)?;
     }
     let from = version.unwrap_or(0);
     if from > known {
@@ -166,13 +168,38 @@ fn migrate_locked(store: &mut PgStore, known: i64, initialize: Initialize<'_>) -
     Ok(())
 }
 
-/// The schema's version; `None` when the schema (or its version table) does not exist.
-fn schema_version(conn: &PgConn) -> Result<Option<i64>> {
+/// A schema without payctl's version table that holds tables all the same is someone else's:
+/// `store_corrupt`, and left as it is.
+fn refuse_foreign_tables(conn: &PgConn) -> Result<()> {
     let schema = conn.location.schema();
-    let exists = conn.client().scalar(
-        "SELECT COUNT(*) FROM information_schema.tables
-         WHERE table_schema = ?1 AND table_name = 'schema_version'",
+    let foreign = conn.client().scalar(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?1",
         &[Param::Text(schema)],
+    )?;
+    if foreign == 0 {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorCode::StoreCorrupt,
+        format!(
+            "schema {schema} of {} holds {foreign} table(s) without payctl's schema (not made by \
+             payctl): name another schema (?schema=NAME)",
+            conn.location.shown()
+        ),
+    ))
+}
+
+/// The schema's version; `None` when the schema (or its version table) does not exist. Outside
+/// a transaction: a failed statement would end one.
+fn schema_version(conn: &PgConn) -> Result<Option<i64>> {
+    conn.client().schema_version()
+}
+
+/// `schema_version` inside the migration's transaction, asking the catalog first.
+fn schema_version_in_tx(conn: &PgConn) -> Result<Option<i64>> {
+    let exists = conn.client().scalar(
+        "SELECT CAST(to_regclass('schema_version') IS NOT NULL AS INT)",
+        &[],
     )?;
     if exists == 0 {
         return Ok(None);
@@ -200,9 +227,9 @@ fn second_store(location: &PgLocation, busy_timeout: Duration, snapshot: &str) -
     if snapshot.is_empty() || !snapshot.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
         return None;
     }
-    let client = connect(location).ok()?;
+    let client = connect(location, busy_timeout).ok()?;
     let conn = PgConn {
-        client: std::cell::RefCell::new(connection::Client::new(client)),
+        client: std::cell::RefCell::new(client),
         location: location.clone(),
         busy_timeout,
         created: false,
@@ -213,4 +240,12 @@ fn second_store(location: &PgLocation, busy_timeout: Duration, snapshot: &str) -
         ))
         .ok()?;
     Some(SqlStore::new(conn))
+}
+
+/// Drops the store's schema with everything in it (test stores; never a command's).
+pub fn drop_schema(location: &PgLocation) -> Result<()> {
+    let mut client = connect(location, crate::store::BUSY_TIMEOUT)?;
+    let schema = location.schema();
+    // The name is a checked identifier (`PgLocation::parse`), quoted.
+    client.batch(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
 }

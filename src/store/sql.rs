@@ -71,6 +71,29 @@ impl Owned {
     }
 }
 
+impl<'a> Param<'a> {
+    /// The value, owned (`None`: NULL), to be bound later.
+    pub fn owned(&self) -> Option<Owned> {
+        match self {
+            Param::Null => None,
+            Param::Int(v) => Some(Owned::Int(*v)),
+            Param::Text(v) => Some(Owned::Text((*v).to_string())),
+        }
+    }
+
+    /// The value an owned one binds.
+    pub fn of(value: Option<&'a Owned>) -> Param<'a> {
+        value.map_or(Param::Null, Owned::param)
+    }
+}
+
+/// Which SQL a connection speaks, where the fastest statement for a change differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
 /// One row of a query's answer, read by column position.
 pub trait SqlRow {
     fn int(&self, i: usize) -> Result<i64>;
@@ -107,6 +130,22 @@ pub fn envelope<'r>(row: &'r dyn SqlRow) -> Result<EnvelopeRef<'r>> {
     })
 }
 
+/// The error for a write that changed another number of rows than it must.
+pub fn not_changed(sql: &str, changed: usize, rows: usize) -> Error {
+    let statement: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    Error::internal(format!(
+        "a write changed {changed} rows, not {rows}: {statement}"
+    ))
+}
+
+/// The error for an event whose place in its stream another command took.
+pub fn stream_taken(stream: &str) -> Error {
+    Error::new(
+        ErrorCode::ConcurrentUpdate,
+        format!("stream {stream} changed under this command: retry"),
+    )
+}
+
 /// A value read back that is not of the type payctl wrote there: only an edit of the store makes
 /// one.
 pub fn not_written(column: usize, what: &str) -> Error {
@@ -131,10 +170,22 @@ pub trait SqlConn: Send {
         params: &[Param<'_>],
         f: &mut dyn FnMut(&dyn SqlRow) -> Result<bool>,
     ) -> Result<()>;
-    /// Inserts one row of a read model, its values taken from the row.
+    /// Runs a statement whose answer nobody reads, which must change exactly `rows` rows (when
+    /// given). An adapter may send it later, with the next statement that is read or the
+    /// commit (its failure then fails that one, and the transaction).
+    fn write(&self, sql: &str, params: &[Param<'_>], rows: Option<usize>) -> Result<()> {
+        let changed = self.execute(sql, params)?;
+        match rows {
+            Some(rows) if rows != changed => Err(not_changed(sql, changed, rows)),
+            _ => Ok(()),
+        }
+    }
+    /// Inserts one row of a read model, its values taken from the row (as `write` does).
     fn insert_row(&self, row: &dyn Row) -> Result<()>;
-    /// Appends one event as it is; `false` when its (stream, version) is already taken.
-    fn insert_event(&self, env: &Envelope) -> Result<bool>;
+    /// Appends one event as it is (as `write` does); its (stream, version) already taken is
+    /// `concurrent_update`.
+    fn insert_event(&self, env: &Envelope) -> Result<()>;
+    fn dialect(&self) -> Dialect;
 
     fn begin_write(&mut self) -> Result<()>;
     fn begin_read(&mut self) -> Result<()>;
@@ -161,11 +212,20 @@ pub trait SqlConn: Send {
 /// A store over a relational database: every port, in the shared SQL, over `C`.
 pub struct SqlStore<C: SqlConn> {
     pub(crate) conn: C,
+    /// Inside a write transaction (no one else appends): each stream's last version, as read
+    /// or appended by it. Saves a query per event (a round trip on a server).
+    pub(crate) versions: std::cell::RefCell<std::collections::HashMap<String, i64>>,
+    /// Whether a write transaction is open.
+    pub(crate) writing: bool,
 }
 
 impl<C: SqlConn> SqlStore<C> {
     pub fn new(conn: C) -> SqlStore<C> {
-        SqlStore { conn }
+        SqlStore {
+            conn,
+            versions: Default::default(),
+            writing: false,
+        }
     }
 
     /// The first row of a query's answer, read by `f`.

@@ -70,6 +70,16 @@ impl SqlStore<SqliteConn> {
         }))
     }
 
+    /// A bare connection to the file, without payctl's checks, settings or migrations (tests
+    /// that edit a store behind payctl's back).
+    pub(crate) fn raw(path: &Path) -> Result<SqliteConn> {
+        Ok(SqliteConn {
+            conn: Connection::open(path)?,
+            path: Some(path.to_path_buf()),
+            created: false,
+        })
+    }
+
     /// A store in memory with the current schema and nothing in it (tests).
     pub fn in_memory() -> Result<SqliteStore> {
         let conn = Connection::open_in_memory()?;

@@ -3,6 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use payctl_core::import::{Format, ImportObserver, ImportOptions};
+use payctl_core::testing::TestDb;
 use payctl_core::{Context, Engine, InitOptions, OpenMode};
 use payctl_tui::keys::Input;
 use payctl_tui::{App, Msg, Runner, Screen, view};
@@ -19,8 +20,39 @@ mod update;
 struct Quiet;
 impl ImportObserver for Quiet {}
 
-fn sample_engine(dir: &tempfile::TempDir) -> Engine {
-    let path = dir.path().join("console.db");
+/// A test's scratch space: a temporary directory, and its stores by name (files there, or
+/// schemas on the server `PAYCTL_TEST_DB` names, dropped with it).
+struct Scratch {
+    // Declared first: the stores go before the directory.
+    dbs: std::cell::RefCell<std::collections::HashMap<String, TestDb>>,
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        Scratch {
+            dbs: Default::default(),
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// The store `name` of this test (the same one each time it is asked for).
+    fn db(&self, name: &str) -> std::path::PathBuf {
+        self.dbs
+            .borrow_mut()
+            .entry(name.to_string())
+            .or_insert_with(|| TestDb::in_dir(self.dir.path(), name))
+            .path()
+            .to_path_buf()
+    }
+}
+
+fn sample_engine(dir: &Scratch) -> Engine {
+    let path = dir.db("console.db");
     // Created at the sample's first time, so every time on screen is fixed.
     let created = Context {
         at: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single(),
@@ -55,7 +87,7 @@ fn console(engine: Engine, now: chrono::DateTime<Utc>) -> (App, Runner) {
     (run.start().expect("app"), run)
 }
 
-fn app(dir: &tempfile::TempDir) -> (App, Runner) {
+fn app(dir: &Scratch) -> (App, Runner) {
     let now = Utc
         .with_ymd_and_hms(2026, 3, 5, 0, 0, 0)
         .single()
@@ -87,7 +119,7 @@ fn typed(app: &mut App, run: &mut Runner, text: &str) {
 
 #[test]
 fn every_screen_renders_the_sample_data_set() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     insta::assert_snapshot!("dashboard", draw(&app));
     for (key, name) in [
@@ -104,7 +136,7 @@ fn every_screen_renders_the_sample_data_set() {
 
 #[test]
 fn detail_panes_show_what_the_selection_is_made_of() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     keys(&mut app, &mut run, &[Input::Char('2'), Input::Enter]);
     insta::assert_snapshot!("member_detail", draw(&app));
@@ -127,7 +159,7 @@ fn detail_panes_show_what_the_selection_is_made_of() {
 
 #[test]
 fn help_overlay_lists_the_keys_of_the_current_screen() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     keys(&mut app, &mut run, &[Input::Char('4'), Input::Char('?')]);
     assert!(app.help);
@@ -139,7 +171,7 @@ fn help_overlay_lists_the_keys_of_the_current_screen() {
 
 #[test]
 fn a_form_shows_the_validation_error_inline_and_changes_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     keys(&mut app, &mut run, &[Input::Char('2'), Input::Char('c')]);
     typed(&mut app, &mut run, "1.5");
@@ -156,7 +188,7 @@ fn a_form_shows_the_validation_error_inline_and_changes_nothing() {
 
 #[test]
 fn recharge_through_the_form_moves_money_after_confirmation_only() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     keys(&mut app, &mut run, &[Input::Char('2'), Input::Char('c')]);
     typed(&mut app, &mut run, "5,000");
@@ -182,7 +214,7 @@ fn recharge_through_the_form_moves_money_after_confirmation_only() {
 
 #[test]
 fn a_refused_action_is_shown_as_refused() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     // mem_3 has no linked account: recharge is refused with no_linked_account.
     keys(
@@ -201,7 +233,7 @@ fn a_refused_action_is_shown_as_refused() {
 
 #[test]
 fn keys_switch_screens_search_and_quit() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     assert_eq!(app.screen, Screen::Dashboard);
     keys(&mut app, &mut run, &[Input::Tab]);
@@ -224,13 +256,12 @@ fn keys_switch_screens_search_and_quit() {
 
 #[test]
 fn another_process_writing_shows_up_on_the_next_tick() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     keys(&mut app, &mut run, &[Input::Char('2')]);
     assert_eq!(app.members.list.rows.len(), 3);
     // Another connection (as another process would) registers a member.
-    let mut other =
-        Engine::open(&dir.path().join("console.db"), OpenMode::MustExist).expect("open");
+    let mut other = Engine::open(&dir.db("console.db"), OpenMode::MustExist).expect("open");
     let cmd = payctl_core::domain::Command::RegisterMember {
         name: "New Person".into(),
         email: "new@example.com".into(),
@@ -249,10 +280,9 @@ fn another_process_writing_shows_up_on_the_next_tick() {
 
 #[test]
 fn names_with_escape_codes_are_drawn_harmless() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
-    let mut other =
-        Engine::open(&dir.path().join("console.db"), OpenMode::MustExist).expect("open");
+    let mut other = Engine::open(&dir.db("console.db"), OpenMode::MustExist).expect("open");
     let cmd = payctl_core::domain::Command::RegisterMember {
         name: "Evil\u{1b}[2J\u{7}".into(),
         email: "evil@example.com".into(),
@@ -276,9 +306,8 @@ fn names_with_escape_codes_are_drawn_harmless() {
 
 #[test]
 fn an_empty_store_offers_the_demo_data_set_and_loads_it() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let engine =
-        Engine::open(&dir.path().join("empty.db"), OpenMode::CreateIfMissing).expect("open");
+    let dir = Scratch::new();
+    let engine = Engine::open(&dir.db("empty.db"), OpenMode::CreateIfMissing).expect("open");
     let now = Utc
         .with_ymd_and_hms(2026, 3, 20, 0, 0, 0)
         .single()
@@ -297,7 +326,7 @@ fn an_empty_store_offers_the_demo_data_set_and_loads_it() {
 
 #[test]
 fn every_screen_draws_at_any_terminal_size_without_panicking() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     for (w, h) in [(1, 1), (10, 4), (40, 10), (80, 24), (250, 70)] {
         for screen in ['1', '2', '3', '4', '5', '6'] {
@@ -317,9 +346,8 @@ fn every_screen_draws_at_any_terminal_size_without_panicking() {
 
 #[test]
 fn empty_lists_say_so() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let engine =
-        Engine::open(&dir.path().join("empty.db"), OpenMode::CreateIfMissing).expect("open");
+    let dir = Scratch::new();
+    let engine = Engine::open(&dir.db("empty.db"), OpenMode::CreateIfMissing).expect("open");
     let (mut app, mut run) = console(engine, Utc::now());
     assert!(draw_at(&app, 80, 24).contains("nothing unsettled"));
     for (key, says) in [
@@ -336,7 +364,7 @@ fn empty_lists_say_so() {
 
 #[test]
 fn a_search_or_filter_that_matches_nothing_says_no_matches() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     keys(&mut app, &mut run, &[Input::Char('2'), Input::Char('/')]);
     typed(&mut app, &mut run, "nobody-by-this-name");
@@ -372,7 +400,7 @@ fn a_search_or_filter_that_matches_nothing_says_no_matches() {
 
 #[test]
 fn a_long_refusal_wraps_in_the_status_line_instead_of_being_cut() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     // mem_3 has no money and no linked account to recharge from.
     keys(
@@ -400,7 +428,7 @@ fn a_long_refusal_wraps_in_the_status_line_instead_of_being_cut() {
 
 #[test]
 fn a_long_confirmation_keeps_its_prompt_in_view_at_80_columns() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     keys(&mut app, &mut run, &[Input::Char('2'), Input::Char('c')]);
     typed(&mut app, &mut run, "999,999,999,999,999");
@@ -418,7 +446,7 @@ fn a_long_confirmation_keeps_its_prompt_in_view_at_80_columns() {
 
 #[test]
 fn settlements_show_refunds_and_deficit_and_merchants_their_carried_deficit() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = app(&dir);
     // The sample refunds 5,500 of pay_2 after stl_1 settled it: mer_1 carries that deficit.
     keys(&mut app, &mut run, &[Input::Char('3')]);

@@ -2,7 +2,7 @@
 //! documented exit code and error code, a message naming the field or value, no panic, and the
 //! store unchanged (event count and head hash).
 
-use crate::common::{Store, error_code, error_message, t};
+use crate::common::{Store, error_code, error_message, on_postgres, t};
 
 /// A store with a member (10,000 in the wallet, a linked account), a merchant and a 6,000 hold.
 fn store() -> Store {
@@ -480,6 +480,33 @@ fn terminal_escapes_in_names_are_stored_but_printed_harmlessly() {
     }
 }
 
+/// A role of the test server that may read the store's schema and nothing more; dropped after.
+struct ReadOnlyRole(String);
+
+impl ReadOnlyRole {
+    fn create(store: &Store) -> ReadOnlyRole {
+        let schema = store.schema().expect("a schema on the server");
+        let role = format!("{schema}_reader");
+        store.sql(&format!(
+            "CREATE ROLE {role} LOGIN; GRANT USAGE ON SCHEMA {schema} TO {role}; \
+             GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role};"
+        ));
+        ReadOnlyRole(role)
+    }
+}
+
+impl Drop for ReadOnlyRole {
+    fn drop(&mut self) {
+        let role = &self.0;
+        let _ = std::process::Command::new("psql")
+            .args(["-X", "-q", "-d"])
+            .arg(std::env::var("PAYCTL_TEST_DB").unwrap_or_default())
+            .arg("-c")
+            .arg(format!("DROP OWNED BY {role}; DROP ROLE {role};"))
+            .output();
+    }
+}
+
 /// Clears the immutable flag again, so the temp dir can be removed even if the test fails.
 struct Immutable<'a>(&'a std::path::Path);
 
@@ -498,6 +525,27 @@ impl Drop for Immutable<'_> {
 fn a_read_only_store_refuses_writes_with_exit_6_and_still_answers_reads() {
     let s = Store::funded();
     let before = s.fingerprint();
+    if on_postgres() {
+        // On a server, read-only is a role's grants: SELECT and nothing else.
+        let role = ReadOnlyRole::create(&s);
+        let reader = s.as_role(&role.0).expect("a server location");
+        let as_reader = |args: &[&str]| {
+            let mut cmd = crate::common::base_command();
+            cmd.arg("--db")
+                .arg(&reader)
+                .args(["--actor", "test", "--json"]);
+            crate::common::parse_json_output(&cmd.args(args).output().expect("run payctl"))
+        };
+        let (code, v) = as_reader(&["money", "recharge", "mem_1", "500", "--at", &t(9)]);
+        assert_eq!(code, 6, "{v}");
+        assert_eq!(error_code(&v), "store_locked", "{v}");
+        assert!(error_message(&v).contains("read-only"), "{v}");
+        let (code, v) = as_reader(&["money", "balance", "mem_1"]);
+        assert_eq!(code, 0, "{v}");
+        assert_eq!(v["balance"], "10000");
+        assert_eq!(s.fingerprint(), before, "nothing written");
+        return;
+    }
     let made = std::process::Command::new("chattr")
         .arg("+i")
         .arg(s.path())

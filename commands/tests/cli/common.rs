@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use payctl_core::testing::TestDb;
+pub use payctl_core::testing::{not_applicable, on_postgres};
 use serde_json::Value;
 
 /// The `payctl` binary built by cargo for this test run.
@@ -47,18 +49,20 @@ pub fn sample_lines() -> Vec<(usize, Value)> {
 /// after it.
 pub const AFTER_SAMPLE: &str = "2026-03-05T00:00:00Z";
 
-/// One temporary store and the commands that run against it.
+/// One temporary store and the commands that run against it: a file in its own temp dir, or
+/// (with `PAYCTL_TEST_DB=postgres://…`) a schema of its own on that server, dropped afterwards.
 pub struct Store {
+    // Declared first: dropped (its schema with it) before the directory.
+    db: TestDb,
     dir: tempfile::TempDir,
-    path: PathBuf,
 }
 
 impl Store {
     /// A fresh, not yet created store in its own temp dir.
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("payctl.db");
-        Store { dir, path }
+        let db = TestDb::in_dir(dir.path(), "payctl.db");
+        Store { db, dir }
     }
 
     /// A store with every line of `fixtures/sample.jsonl` applied.
@@ -76,8 +80,9 @@ impl Store {
         store
     }
 
+    /// What `--db` names: the file, or the PostgreSQL location.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.db.path()
     }
 
     pub fn dir(&self) -> &Path {
@@ -87,7 +92,9 @@ impl Store {
     /// `payctl --db <store> --actor test` with a cleared environment.
     pub fn command(&self) -> std::process::Command {
         let mut cmd = base_command();
-        cmd.arg("--db").arg(&self.path).args(["--actor", "test"]);
+        cmd.arg("--db")
+            .arg(self.db.path())
+            .args(["--actor", "test"]);
         cmd
     }
 
@@ -154,32 +161,80 @@ impl Store {
         (events, head)
     }
 
-    /// `(events, last hash, user_version)` read directly with the sqlite3 CLI (for stores that
-    /// payctl refuses to open).
+    /// `(events, last hash, schema version)` read directly with the database's own client
+    /// (for stores that payctl refuses to open).
     pub fn raw_fingerprint(&self) -> (u64, String, String) {
         let count = self.sql("SELECT count(*) FROM events;");
         let head = self.sql("SELECT hash FROM events ORDER BY seq DESC LIMIT 1;");
-        let version = self.sql("PRAGMA user_version;");
+        let version = self.sql(if on_postgres() {
+            "SELECT version FROM schema_version;"
+        } else {
+            "PRAGMA user_version;"
+        });
         (count.parse().expect("count"), head, version)
     }
 
-    /// Runs SQL with the `sqlite3` CLI against the store; panics on failure; returns trimmed
-    /// stdout.
+    /// The statement that sets the store's schema version.
+    pub fn set_schema_version_sql(&self, version: u32) -> String {
+        if on_postgres() {
+            format!("UPDATE schema_version SET version = {version};")
+        } else {
+            format!("PRAGMA user_version={version};")
+        }
+    }
+
+    /// The statement that drops the log's trigger `name` (`events_refuse_update`, `_delete`).
+    pub fn drop_trigger_sql(&self, name: &str) -> String {
+        if on_postgres() {
+            format!("DROP TRIGGER {name} ON events; ")
+        } else {
+            format!("DROP TRIGGER {name}; ")
+        }
+    }
+
+    /// The statements that drop both of the log's append-only triggers.
+    pub fn no_triggers_sql(&self) -> String {
+        self.drop_trigger_sql("events_refuse_update")
+            + &self.drop_trigger_sql("events_refuse_delete")
+    }
+
+    /// The database's own client reading SQL from standard input (`sqlite3`, or `psql`).
+    pub fn sql_shell(&self) -> std::process::Command {
+        self.db.sql_shell()
+    }
+
+    /// The store's schema on the test server (`None` on SQLite).
+    pub fn schema(&self) -> Option<&str> {
+        self.db.schema()
+    }
+
+    /// The store as another role of the test server sees it (`None` on SQLite).
+    pub fn as_role(&self, role: &str) -> Option<PathBuf> {
+        self.db.as_role(role)
+    }
+
+    /// Runs SQL with the database's own client (`sqlite3`, or `psql` on PostgreSQL) against the
+    /// store; panics on failure; returns trimmed stdout.
     pub fn sql(&self, sql: &str) -> String {
-        let out = std::process::Command::new("sqlite3")
-            .arg(&self.path)
-            .arg(sql)
-            .output()
-            .expect("run sqlite3 (is it installed?)");
+        let out = self.sql_output(sql);
         assert!(
             out.status.success(),
-            "sqlite3 {sql:?} failed: {}",
+            "{sql:?} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout)
             .expect("utf-8")
             .trim()
             .to_string()
+    }
+
+    /// Runs SQL with the database's own client; its output, whether it succeeded or not.
+    pub fn sql_output(&self, sql: &str) -> Output {
+        self.db
+            .sql_cli()
+            .arg(sql)
+            .output()
+            .expect("run sqlite3 or psql (is it installed?)")
     }
 
     /// `money balance M --json` → (balance, available) as strings.

@@ -2,10 +2,10 @@
 //! a refused or failed command leaves the store exactly as it was.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::common::{Store, error_code, error_message, t};
+use crate::common::{Store, error_code, error_message, on_postgres, t};
 
 #[test]
 fn exit_0_balance_read_succeeds_and_changes_nothing() {
@@ -244,7 +244,7 @@ fn exit_6_read_on_a_missing_store_is_store_missing_and_creates_nothing() {
 #[test]
 fn exit_6_newer_schema_is_refused_and_left_untouched() {
     let store = Store::funded();
-    store.sql("PRAGMA user_version=99;");
+    store.sql(&store.set_schema_version_sql(99));
     let before = store.raw_fingerprint();
     assert_eq!(before.2, "99");
 
@@ -259,48 +259,51 @@ fn exit_6_newer_schema_is_refused_and_left_untouched() {
     assert_eq!(store.raw_fingerprint(), before, "not migrated, not written");
 }
 
-/// Holds the store's write lock with a `sqlite3` process until dropped.
+/// Holds the store's write lock with a `sqlite3` (or `psql`) process until dropped.
 struct WriteLock {
     child: std::process::Child,
 }
 
 impl WriteLock {
     fn take(store: &Store) -> Self {
-        let mut child = Command::new("sqlite3")
-            .arg(store.path())
+        let mut child = store
+            .sql_shell()
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("spawn sqlite3");
-        child
-            .stdin
-            .as_mut()
-            .unwrap()
-            // .timeout: a probe holding the lock for an instant must not make BEGIN fail.
-            .write_all(
-                b".timeout 10000\nBEGIN IMMEDIATE;\nINSERT INTO store_meta VALUES('x','y');\n",
+            .expect("spawn sqlite3 or psql");
+        // What every payctl writer takes first: SQLite's write lock, or the server's writer row.
+        // (.timeout: a probe holding the lock for an instant must not make BEGIN fail.)
+        let (hold, probe): (&[u8], &str) = if on_postgres() {
+            (
+                b"BEGIN;\nSELECT value FROM store_meta WHERE key = 'writer' FOR UPDATE;\n\
+                  INSERT INTO store_meta VALUES('x','y');\n",
+                "BEGIN; SELECT value FROM store_meta WHERE key = 'writer' FOR UPDATE NOWAIT; \
+                 ROLLBACK;",
             )
-            .unwrap();
+        } else {
+            (
+                b".timeout 10000\nBEGIN IMMEDIATE;\nINSERT INTO store_meta VALUES('x','y');\n",
+                "BEGIN IMMEDIATE; ROLLBACK;",
+            )
+        };
+        child.stdin.as_mut().unwrap().write_all(hold).unwrap();
         child.stdin.as_mut().unwrap().flush().unwrap();
-        // Wait until another writer is refused (the sqlite3 CLI has no busy timeout).
+        // Wait until another writer is refused (neither CLI waits here).
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let probe = Command::new("sqlite3")
-                .arg(store.path())
-                .arg("BEGIN IMMEDIATE; ROLLBACK;")
-                .output()
-                .unwrap();
-            if String::from_utf8_lossy(&probe.stderr).contains("locked") {
+            let out = store.sql_output(probe);
+            if String::from_utf8_lossy(&out.stderr).contains("lock") {
                 break;
             }
-            assert!(Instant::now() < deadline, "sqlite3 never took the lock");
+            assert!(Instant::now() < deadline, "the lock was never taken");
             std::thread::sleep(Duration::from_millis(20));
         }
         WriteLock { child }
     }
 
-    /// Closes stdin: sqlite3 exits and its uncommitted transaction rolls back.
+    /// Closes stdin: the client exits and its uncommitted transaction rolls back.
     fn release(mut self) {
         drop(self.child.stdin.take());
         let status = self.child.wait().unwrap();

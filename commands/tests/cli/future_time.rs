@@ -138,10 +138,10 @@ fn a_store_that_already_holds_a_future_time_goes_on_with_at_that_time() {
     // Move the last event into the future behind payctl's back, as an older payctl allowed.
     // (The log is append-only, so the event is rewritten with the triggers dropped and the chain
     // left as it was: only the time check matters here.)
-    store.sql(
-        "DROP TRIGGER events_refuse_update; \
-         UPDATE events SET effective_at = '2099-01-01T00:00:00.000000Z' WHERE seq = 2;",
-    );
+    store.sql(&format!(
+        "{}UPDATE events SET effective_at = '2099-01-01T00:00:00.000000Z' WHERE seq = 2;",
+        store.drop_trigger_sql("events_refuse_update")
+    ));
     let (code, v) = store.json(&[
         "member",
         "register",

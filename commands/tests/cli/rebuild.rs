@@ -125,11 +125,11 @@ fn a_rebuild_that_cannot_read_the_log_fails_and_leaves_the_projections_as_they_w
     let before = projection_rows(&store);
     // The last event's payload no longer decodes: the log is read to its end before the
     // projections are touched.
-    store.sql(
-        "DROP TRIGGER events_refuse_update; \
-         UPDATE events SET payload = '{\"kind\":\"NoSuchEvent\"}' \
+    store.sql(&format!(
+        "{}UPDATE events SET payload = '{{\"kind\":\"NoSuchEvent\"}}' \
          WHERE seq = (SELECT MAX(seq) FROM events);",
-    );
+        store.drop_trigger_sql("events_refuse_update")
+    ));
 
     let (code, v) = store.json(&["rebuild"]);
     assert_ne!(code, 0, "{v}");
@@ -145,9 +145,9 @@ fn a_rebuild_whose_replay_fails_names_the_event_and_leaves_the_projections_as_th
     // (it runs on its own thread, into a scratch store).
     let seq = store.sql("SELECT MIN(seq) FROM events WHERE kind = 'RechargeCompleted';");
     store.sql(&format!(
-        "DROP TRIGGER events_refuse_update; \
-         UPDATE events SET payload = replace(payload, '\"member\":\"mem_1\"', '\"member\":\"mem_999\"') \
-         WHERE seq = {seq};"
+        "{}UPDATE events SET payload = replace(payload, '\"member\":\"mem_1\"', '\"member\":\"mem_999\"') \
+         WHERE seq = {seq};",
+        store.drop_trigger_sql("events_refuse_update")
     ));
     assert!(
         store

@@ -3,7 +3,7 @@
 //! it was; a store with no initialization event fails `verify`; every file payctl creates is
 //! private (0600).
 
-use crate::common::{Store, error_code, error_message};
+use crate::common::{Store, error_code, error_message, not_applicable, on_postgres};
 
 fn refused_untouched(store: &Store, contents: &[u8], says: &str) {
     for args in [
@@ -39,6 +39,12 @@ fn refused_untouched(store: &Store, contents: &[u8], says: &str) {
 
 #[test]
 fn an_empty_file_is_refused_and_never_written() {
+    if on_postgres() {
+        return not_applicable(
+            "store_file::an_empty_file_is_refused_and_never_written",
+            "no file: an empty schema is where a new store is made",
+        );
+    }
     let store = Store::new();
     std::fs::write(store.path(), b"").expect("create");
     refused_untouched(&store, b"", "empty file");
@@ -46,6 +52,12 @@ fn an_empty_file_is_refused_and_never_written() {
 
 #[test]
 fn a_file_that_is_not_sqlite_is_refused() {
+    if on_postgres() {
+        return not_applicable(
+            "store_file::a_file_that_is_not_sqlite_is_refused",
+            "no file: the server holds only its own kind of data",
+        );
+    }
     let store = Store::new();
     std::fs::write(store.path(), b"name,email\nKim,k@example.com\n").expect("create");
     refused_untouched(
@@ -58,6 +70,43 @@ fn a_file_that_is_not_sqlite_is_refused() {
 #[test]
 fn an_sqlite_database_without_payctls_schema_is_refused() {
     let store = Store::new();
+    if let Some(schema) = store.schema() {
+        // On a server: a schema holding someone else's tables.
+        store.sql(&format!(
+            "CREATE SCHEMA {schema}; CREATE TABLE notes (id BIGINT PRIMARY KEY, body TEXT); \
+             INSERT INTO notes VALUES (1, 'mine');"
+        ));
+        let tables = "SELECT string_agg(table_name, ',') FROM information_schema.tables \
+                      WHERE table_schema = current_schema();";
+        let before = (store.sql(tables), store.sql("SELECT body FROM notes;"));
+        for args in [
+            &["member", "list"][..],
+            &["verify"][..],
+            &[
+                "member",
+                "register",
+                "--name",
+                "Kim",
+                "--email",
+                "k@example.com",
+            ][..],
+            &["init"][..],
+        ] {
+            let (code, v) = store.json(args);
+            assert_eq!(
+                (code, error_code(&v)),
+                (6, "store_corrupt"),
+                "{args:?}: {v}"
+            );
+            assert!(
+                error_message(&v).contains("without payctl's schema"),
+                "{args:?}: {v}"
+            );
+            let after = (store.sql(tables), store.sql("SELECT body FROM notes;"));
+            assert_eq!(after, before, "{args:?} left the schema as it was");
+        }
+        return;
+    }
     store.sql("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);");
     let before = std::fs::read(store.path()).expect("read");
     refused_untouched(&store, &before, "without payctl's schema");
@@ -77,10 +126,10 @@ fn verify_fails_on_a_store_with_no_initialization_event() {
         "2026-03-02T09:00:00Z",
     ]);
     // A store whose log lost everything (rows removed behind payctl's back).
-    store.sql(
-        "DROP TRIGGER events_refuse_delete; DELETE FROM events; DELETE FROM store_meta \
-         WHERE key IN ('head_seq', 'head_hash');",
-    );
+    store.sql(&format!(
+        "{}DELETE FROM events; DELETE FROM store_meta WHERE key IN ('head_seq', 'head_hash');",
+        store.drop_trigger_sql("events_refuse_delete")
+    ));
     let (code, v) = store.json(&["verify"]);
     assert_eq!((code, error_code(&v)), (6, "verify_failed"), "{v}");
     assert!(error_message(&v).contains("initialization"), "{v}");

@@ -1,7 +1,8 @@
-//! Tampering with the event log behind payctl's back (with the sqlite3 CLI) is caught by
-//! `payctl verify` (shared/SPEC.md §5.4): exit 6, `verify_failed`, naming where.
+//! Tampering with the event log behind payctl's back (with the sqlite3 CLI, or psql) is caught
+//! by `payctl verify` (shared/SPEC.md §5.4): exit 6, `verify_failed`, naming where. Edits that
+//! PostgreSQL's column types refuse outright are checked to be refused there.
 
-use crate::common::{Store, error_code, error_message};
+use crate::common::{Store, error_code, error_message, on_postgres};
 
 /// The seq of the sample's 50,000 recharge completion (line s-8).
 fn recharge_completed_seq(store: &Store) -> u64 {
@@ -25,11 +26,7 @@ fn the_event_log_refuses_update_and_delete_while_its_triggers_stand() {
         "UPDATE events SET payload = payload WHERE seq = 2;",
         "DELETE FROM events WHERE seq = (SELECT MAX(seq) FROM events);",
     ] {
-        let out = std::process::Command::new("sqlite3")
-            .arg(store.path())
-            .arg(sql)
-            .output()
-            .unwrap();
+        let out = store.sql_output(sql);
         assert!(!out.status.success(), "{sql} was allowed");
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("append-only"),
@@ -48,8 +45,8 @@ fn edited_event_payload_fails_verify_naming_the_event() {
     let seq = recharge_completed_seq(&store);
 
     store.sql(&format!(
-        "DROP TRIGGER events_refuse_update; \
-         UPDATE events SET payload = replace(payload, '50000', '50001') WHERE seq = {seq};"
+        "{}UPDATE events SET payload = replace(payload, '50000', '50001') WHERE seq = {seq};",
+        store.drop_trigger_sql("events_refuse_update")
     ));
     assert!(
         store
@@ -80,10 +77,10 @@ fn deleted_last_event_fails_verify_naming_the_recorded_head() {
     let last = store.sql("SELECT MAX(seq) FROM events;");
     assert_eq!(last, events.to_string(), "seqs are 1..=events");
 
-    store.sql(
-        "DROP TRIGGER events_refuse_delete; \
-         DELETE FROM events WHERE seq = (SELECT MAX(seq) FROM events);",
-    );
+    store.sql(&format!(
+        "{}DELETE FROM events WHERE seq = (SELECT MAX(seq) FROM events);",
+        store.drop_trigger_sql("events_refuse_delete")
+    ));
 
     let (code, v) = store.json(&["verify"]);
     assert_eq!(code, 6, "{v}");
@@ -102,7 +99,8 @@ fn deleted_middle_event_fails_verify() {
     let seq = recharge_completed_seq(&store);
 
     store.sql(&format!(
-        "DROP TRIGGER events_refuse_delete; DELETE FROM events WHERE seq = {seq};"
+        "{}DELETE FROM events WHERE seq = {seq};",
+        store.drop_trigger_sql("events_refuse_delete")
     ));
 
     let (code, v) = store.json(&["verify"]);
@@ -116,8 +114,8 @@ fn edited_event_time_fails_verify() {
     let seq = recharge_completed_seq(&store);
 
     store.sql(&format!(
-        "DROP TRIGGER events_refuse_update; \
-         UPDATE events SET effective_at = '2026-03-02T10:00:01Z' WHERE seq = {seq};"
+        "{}UPDATE events SET effective_at = '2026-03-02T10:00:01Z' WHERE seq = {seq};",
+        store.drop_trigger_sql("events_refuse_update")
     ));
 
     let (code, v) = store.json(&["verify"]);
@@ -127,36 +125,42 @@ fn edited_event_time_fails_verify() {
 }
 
 /// Runs `sql` on a fresh copy of the sample store and expects `verify` to fail; returns its
-/// message.
-fn tampered(sql: &str) -> String {
+/// message. `no_triggers`: the log's append-only triggers are dropped first.
+fn tampered(no_triggers: bool, sql: &str) -> String {
     let store = Store::sample();
-    store.sql(sql);
+    let drop = if no_triggers {
+        store.no_triggers_sql()
+    } else {
+        String::new()
+    };
+    store.sql(&format!("{drop}{sql}"));
     let (code, v) = store.json(&["verify"]);
     assert_eq!(code, 6, "verify must catch: {sql}\n{v}");
     assert_eq!(error_code(&v), "verify_failed");
     error_message(&v).to_string()
 }
 
-const NO_TRIGGERS: &str = "DROP TRIGGER events_refuse_update; DROP TRIGGER events_refuse_delete; ";
-
 #[test]
 fn reordered_events_fail_verify() {
     // Swap the payloads (and kinds, streams) of events 5 and 6 through a spare seq.
-    let msg = tampered(&format!(
-        "{NO_TRIGGERS}
-         UPDATE events SET seq = 1000000 WHERE seq = 5;
+    let msg = tampered(
+        true,
+        "UPDATE events SET seq = 1000000 WHERE seq = 5;
          UPDATE events SET seq = 5 WHERE seq = 6;
-         UPDATE events SET seq = 6 WHERE seq = 1000000;"
-    ));
+         UPDATE events SET seq = 6 WHERE seq = 1000000;",
+    );
     assert!(msg.contains("event 5"), "{msg}");
 }
 
 #[test]
 fn a_changed_hash_fails_verify() {
-    let msg = tampered(&format!(
-        "{NO_TRIGGERS} UPDATE events SET hash = '{}' WHERE seq = 7;",
-        "0".repeat(64)
-    ));
+    let msg = tampered(
+        true,
+        &format!(
+            "UPDATE events SET hash = '{}' WHERE seq = 7;",
+            "0".repeat(64)
+        ),
+    );
     assert!(msg.contains("event 7"), "{msg}");
 }
 
@@ -164,14 +168,14 @@ fn a_changed_hash_fails_verify() {
 fn an_appended_event_with_a_borrowed_hash_fails_verify() {
     // A forged event after the triggers are dropped: its hash is copied from a real event, so the
     // chain breaks at it, and the recorded head no longer matches either.
-    let msg = tampered(&format!(
-        "{NO_TRIGGERS}
-         INSERT INTO events (seq, stream, version, kind, schema, payload, recorded_at,
+    let msg = tampered(
+        true,
+        "INSERT INTO events (seq, stream, version, kind, schema, payload, recorded_at,
                              effective_at, actor, idempotency_key, hash)
          SELECT (SELECT MAX(seq) FROM events) + 1, 'wallet-mem_1', 99, 'RechargeCompleted', 1, payload, recorded_at,
                 effective_at, actor, NULL, (SELECT hash FROM events WHERE seq = 3)
-         FROM events WHERE seq = (SELECT seq FROM events WHERE kind = 'RechargeCompleted' LIMIT 1);"
-    ));
+         FROM events WHERE seq = (SELECT seq FROM events WHERE kind = 'RechargeCompleted' LIMIT 1);",
+    );
     assert!(
         msg.contains("hash does not match") || msg.contains("head"),
         "{msg}"
@@ -181,6 +185,7 @@ fn an_appended_event_with_a_borrowed_hash_fails_verify() {
 #[test]
 fn a_projection_amount_edited_fails_verify() {
     let msg = tampered(
+        false,
         "UPDATE ledger_balances SET balance_minor = balance_minor + 1 WHERE account = 'income:fees';",
     );
     assert!(
@@ -191,9 +196,10 @@ fn a_projection_amount_edited_fails_verify() {
 
 #[test]
 fn an_idempotency_record_deleted_or_pointed_elsewhere_fails_verify() {
-    let msg = tampered("DELETE FROM idempotency WHERE key = 's-8';");
+    let msg = tampered(false, "DELETE FROM idempotency WHERE key = 's-8';");
     assert!(msg.contains("invariant 5"), "{msg}");
     let msg = tampered(
+        false,
         "UPDATE idempotency SET first_seq = (SELECT first_seq FROM idempotency WHERE key = 's-9'),
                                 last_seq = (SELECT last_seq FROM idempotency WHERE key = 's-9')
          WHERE key = 's-8';",
@@ -204,6 +210,20 @@ fn an_idempotency_record_deleted_or_pointed_elsewhere_fails_verify() {
 #[test]
 fn a_projection_text_that_is_not_utf8_fails_verify_naming_the_row_without_a_crash() {
     let store = Store::sample();
+    if on_postgres() {
+        // The server refuses text that is not UTF-8: the edit cannot be made.
+        let out = store.sql_output(
+            "UPDATE members SET name = convert_from('\\xff41'::bytea, 'UTF8') WHERE id = 1;",
+        );
+        assert!(!out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("invalid byte sequence"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        store.cmd().arg("verify").assert().code(0);
+        return;
+    }
     store.sql("UPDATE members SET name = CAST(x'ff41' AS TEXT) WHERE id = 1;");
 
     let (code, v) = store.json(&["verify"]);
@@ -225,13 +245,32 @@ fn a_projection_text_that_is_not_utf8_fails_verify_naming_the_row_without_a_cras
 
 #[test]
 fn an_event_value_of_the_wrong_type_or_not_utf8_is_reported_as_corrupt_without_a_crash() {
+    if on_postgres() {
+        // The server's column types refuse each edit: no such value can be stored.
+        let store = Store::sample();
+        let before = store.fingerprint();
+        for edit in [
+            "UPDATE events SET actor = convert_from('\\xff41'::bytea, 'UTF8') WHERE seq = 3;",
+            "UPDATE events SET version = 'seven' WHERE seq = 3;",
+            "UPDATE events SET kind = chr(0) WHERE seq = 3;",
+        ] {
+            let out = store.sql_output(&format!("{}{edit}", store.no_triggers_sql()));
+            assert!(!out.status.success(), "{edit} was stored");
+        }
+        assert_eq!(store.fingerprint(), before);
+        store.cmd().arg("verify").assert().code(0);
+        return;
+    }
     for edit in [
         "UPDATE events SET actor = CAST(x'ff41' AS TEXT) WHERE seq = 3;",
         "UPDATE events SET version = 'seven' WHERE seq = 3;",
         "UPDATE events SET kind = x'00' WHERE seq = 3;",
     ] {
         let store = Store::sample();
-        store.sql(&format!("DROP TRIGGER events_refuse_update; {edit}"));
+        store.sql(&format!(
+            "{}{edit}",
+            store.drop_trigger_sql("events_refuse_update")
+        ));
         let (code, v) = store.json(&["verify"]);
         assert_eq!(code, 6, "{edit}: {v}");
         assert_eq!(error_code(&v), "store_corrupt", "{edit}: {v}");

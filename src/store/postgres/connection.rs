@@ -1,95 +1,44 @@
-//! `SqlConn` over the `postgres` client: statements prepared once per connection, values bound
-//! as the parameter's type asks, rows read by position; PostgreSQL's transactions, its errors in
-//! payctl's words.
+//! `SqlConn` over the PostgreSQL client (`client.rs`): values bound as the parameter's type
+//! asks, rows read by position; PostgreSQL's transactions, its errors in payctl's words.
 
-use std::collections::HashMap;
 use std::error::Error as _;
 use std::path::Path;
 
 use bytes::BytesMut;
-use postgres::error::SqlState;
-use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::{IsNull, Kind, ToSql, Type, to_sql_checked};
 
+use super::client::Client;
 use super::{PgConn, PgStore, second_store};
 use crate::digest::{Digests, PORTABLE, RowDigester, RowHasher, Salt, Spell, TableDigest};
 use crate::error::{Error, ErrorCode, Result};
 use crate::event::Envelope;
 use crate::ports::{Store, Value};
 use crate::projections::rows::{Row, Table, Values};
-use crate::store::sql::{Param, SqlConn, SqlRow, dollar_placeholders, not_written};
-
-/// The client and the statements it has prepared, by their text.
-pub(super) struct Client {
-    client: postgres::Client,
-    prepared: HashMap<String, postgres::Statement>,
-}
-
-impl Client {
-    pub(super) fn new(client: postgres::Client) -> Client {
-        Client {
-            client,
-            prepared: HashMap::new(),
-        }
-    }
-
-    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
-        if let Some(s) = self.prepared.get(sql) {
-            return Ok(s.clone());
-        }
-        let stmt = self
-            .client
-            .prepare(&dollar_placeholders(sql))
-            .map_err(error)?;
-        self.prepared.insert(sql.to_string(), stmt.clone());
-        Ok(stmt)
-    }
-
-    /// Statements without values (transaction control, schema changes).
-    pub(super) fn batch(&mut self, sql: &str) -> Result<()> {
-        self.client.batch_execute(sql).map_err(error)
-    }
-
-    pub(super) fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        let stmt = self.statement(sql)?;
-        let bound: Vec<Bound<'_>> = params.iter().map(|p| Bound(*p)).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|b| b as _).collect();
-        self.client.execute(&stmt, &refs).map_err(error)
-    }
-
-    pub(super) fn query(
-        &mut self,
-        sql: &str,
-        params: &[Param<'_>],
-        f: &mut dyn FnMut(&dyn SqlRow) -> Result<bool>,
-    ) -> Result<()> {
-        let stmt = self.statement(sql)?;
-        let bound: Vec<Bound<'_>> = params.iter().map(|p| Bound(*p)).collect();
-        let mut rows = self
-            .client
-            .query_raw(&stmt, bound.iter().map(|b| b as &dyn ToSql))
-            .map_err(error)?;
-        while let Some(row) = rows.next().map_err(error)? {
-            if !f(&PgRow(&row))? {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    pub(super) fn scalar(&mut self, sql: &str, params: &[Param<'_>]) -> Result<i64> {
-        let mut found = 0;
-        self.query(sql, params, &mut |r| {
-            found = r.opt_int(0)?.unwrap_or(0);
-            Ok(false)
-        })?;
-        Ok(found)
-    }
-}
+use crate::store::sql::{
+    Dialect, Owned, Param, SqlConn, SqlRow, not_changed, not_written, stream_taken,
+};
 
 /// A `Param` bound as the parameter's type asks (PostgreSQL types every parameter).
 #[derive(Debug)]
-struct Bound<'a>(Param<'a>);
+pub(super) struct Bound<'a>(pub(super) Param<'a>);
+
+impl Bound<'_> {
+    /// The type the value declares when the statement is not prepared: a NULL leaves it to
+    /// the server (type 0, "unspecified").
+    pub(super) fn declared(&self) -> Type {
+        match self.0 {
+            Param::Int(_) => Type::INT8,
+            Param::Text(_) => Type::TEXT,
+            Param::Null => Type::new(
+                "unspecified".to_string(),
+                0,
+                Kind::Pseudo,
+                "pg_catalog".to_string(),
+            ),
+        }
+    }
+}
 
 impl ToSql for Bound<'_> {
     fn to_sql(
@@ -115,7 +64,7 @@ impl ToSql for Bound<'_> {
 }
 
 /// A row of a query, read by position.
-struct PgRow<'a>(&'a postgres::Row);
+pub(super) struct PgRow<'a>(pub(super) &'a tokio_postgres::Row);
 
 impl PgRow<'_> {
     fn ty(&self, i: usize) -> Option<&Type> {
@@ -174,13 +123,10 @@ impl SqlRow for PgRow<'_> {
 }
 
 /// PostgreSQL's errors in payctl's words.
-pub(super) fn error(e: postgres::Error) -> Error {
+pub(super) fn error(e: tokio_postgres::Error) -> Error {
     let reason = reason(&e);
     if e.is_closed() {
-        return Error::new(
-            ErrorCode::StoreLocked,
-            format!("the connection to the store was lost: {reason} (nothing was committed by it)"),
-        );
+        return Error::new(ErrorCode::StoreLocked, lost(&reason));
     }
     match e.code() {
         Some(c) if *c == SqlState::LOCK_NOT_AVAILABLE || *c == SqlState::T_R_DEADLOCK_DETECTED => {
@@ -199,7 +145,9 @@ pub(super) fn error(e: postgres::Error) -> Error {
         {
             Error::new(
                 ErrorCode::StoreLocked,
-                format!("the store may not be written by this role: {reason}"),
+                format!(
+                    "the store is read-only for this role ({reason}): grant it the writer's privileges (README)"
+                ),
             )
         }
         Some(c)
@@ -208,19 +156,23 @@ pub(super) fn error(e: postgres::Error) -> Error {
                 || *c == SqlState::CANNOT_CONNECT_NOW
                 || c.code().starts_with("08") =>
         {
-            Error::new(
-                ErrorCode::StoreLocked,
-                format!(
-                    "the connection to the store was lost: {reason} (nothing was committed by it)"
-                ),
-            )
+            Error::new(ErrorCode::StoreLocked, lost(&reason))
         }
         _ => Error::internal(format!("postgresql: {reason}")),
     }
 }
 
+/// A lost connection: the server keeps a transaction whole or drops it, and only an answer
+/// says which (a retry under the same idempotency key gets it).
+fn lost(reason: &str) -> String {
+    format!(
+        "the connection to the store was lost ({reason}): this command's changes are in the \
+         store whole or not at all; run it again under the same idempotency key to learn which"
+    )
+}
+
 /// The server's message, or the client's.
-pub(super) fn reason(e: &postgres::Error) -> String {
+pub(super) fn reason(e: &tokio_postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => db.message().to_string(),
         None => e
@@ -243,6 +195,11 @@ impl PgConn {
     }
 }
 
+const INSERT_EVENT: &str = "INSERT INTO events (seq, stream, version, kind, schema, payload,
+                             recorded_at, effective_at, actor, idempotency_key, hash)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+     ON CONFLICT (stream, version) DO NOTHING";
+
 /// `INSERT INTO <table> (<columns>) VALUES (?1, …)` for a table.
 fn insert_sql(table: Table) -> String {
     let column_list = table.columns().join(", ");
@@ -256,33 +213,28 @@ fn insert_sql(table: Table) -> String {
     )
 }
 
-/// A row's values, owned, to be bound.
+/// A row's values, owned, to be bound when the statement goes out.
 #[derive(Default)]
 struct Collected {
-    values: Vec<Owned>,
-}
-
-enum Owned {
-    Null,
-    Int(i64),
-    Text(String),
+    values: Vec<Option<Owned>>,
 }
 
 impl Values for Collected {
     fn null(&mut self) {
-        self.values.push(Owned::Null);
+        self.values.push(None);
     }
     fn int(&mut self, v: i64) {
-        self.values.push(Owned::Int(v));
+        self.values.push(Some(Owned::Int(v)));
     }
     fn text(&mut self, v: &str) {
-        self.values.push(Owned::Text(v.to_string()));
+        self.values.push(Some(Owned::Text(v.to_string())));
     }
     fn spelled(&mut self, v: &dyn Spell) {
         let mut out = Vec::new();
         v.spell(&mut out);
-        self.values
-            .push(Owned::Text(String::from_utf8_lossy(&out).into_owned()));
+        self.values.push(Some(Owned::Text(
+            String::from_utf8_lossy(&out).into_owned(),
+        )));
     }
 }
 
@@ -301,69 +253,61 @@ impl SqlConn for PgConn {
         self.free_client()?.query(sql, params, f)
     }
 
+    fn write(&self, sql: &str, params: &[Param<'_>], rows: Option<usize>) -> Result<()> {
+        let values = params.iter().map(Param::owned).collect();
+        let mismatch = rows.map(|n| not_changed(sql, 0, n));
+        self.free_client()?
+            .later(sql, values, rows.map(|n| n as u64), mismatch)
+    }
+
     fn insert_row(&self, row: &dyn Row) -> Result<()> {
         let mut collected = Collected::default();
         row.values(&mut collected);
-        let params: Vec<Param<'_>> = collected
-            .values
-            .iter()
-            .map(|v| match v {
-                Owned::Null => Param::Null,
-                Owned::Int(i) => Param::Int(*i),
-                Owned::Text(t) => Param::Text(t),
-            })
-            .collect();
+        let table = row.table();
+        let mismatch = Error::internal(format!("a row of {} was not written", table.name()));
         self.free_client()?
-            .execute(&insert_sql(row.table()), &params)?;
-        Ok(())
+            .later(insert_sql(table), collected.values, Some(1), Some(mismatch))
     }
 
-    fn insert_event(&self, env: &Envelope) -> Result<bool> {
-        // A (stream, version) already taken inserts nothing (and does not end the transaction).
-        let inserted = self.free_client()?.execute(
-            "INSERT INTO events (seq, stream, version, kind, schema, payload, recorded_at,
-                                 effective_at, actor, idempotency_key, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (stream, version) DO NOTHING",
-            &[
-                env.seq.into(),
-                Param::Text(&env.stream),
-                env.version.into(),
-                Param::Text(&env.kind),
-                env.schema.into(),
-                Param::Text(&env.payload),
-                Param::Text(&env.recorded_at),
-                Param::Text(&env.effective_at),
-                Param::Text(&env.actor),
-                env.idempotency_key.as_deref().into(),
-                Param::Text(&env.hash),
-            ],
-        )?;
-        Ok(inserted == 1)
+    fn insert_event(&self, env: &Envelope) -> Result<()> {
+        // A (stream, version) already taken inserts nothing (and does not end the transaction):
+        // the check of the one row it must insert says so.
+        let params = [
+            env.seq.into(),
+            Param::Text(&env.stream),
+            env.version.into(),
+            Param::Text(&env.kind),
+            env.schema.into(),
+            Param::Text(&env.payload),
+            Param::Text(&env.recorded_at),
+            Param::Text(&env.effective_at),
+            Param::Text(&env.actor),
+            env.idempotency_key.as_deref().into(),
+            Param::Text(&env.hash),
+        ];
+        self.free_client()?.later(
+            INSERT_EVENT,
+            params.iter().map(Param::owned).collect(),
+            Some(1),
+            Some(stream_taken(&env.stream)),
+        )
+    }
+
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
     }
 
     fn begin_write(&mut self) -> Result<()> {
-        let timeout_ms = self.busy_timeout.as_millis().to_string();
+        // Every writer takes this row first: one write transaction at a time, from any process
+        // on any machine; every check runs after it. A wait beyond `lock_timeout` (the busy
+        // timeout, set at connection) fails: `store_locked`.
         let mut client = self.free_client()?;
-        client.batch("BEGIN")?;
-        let locked = client
-            .execute(
-                "SELECT set_config('lock_timeout', ?1, true)",
-                &[Param::Text(&timeout_ms)],
-            )
-            .and_then(|_| {
-                // Every writer takes this row first: one write transaction at a time, from any
-                // process on any machine; every check runs after it.
-                client.execute(
-                    "SELECT value FROM store_meta WHERE key = 'writer' FOR UPDATE",
-                    &[],
-                )
-            });
-        if let Err(e) = locked {
+        let locked =
+            client.batch("BEGIN; SELECT value FROM store_meta WHERE key = 'writer' FOR UPDATE");
+        if locked.is_err() {
             let _ = client.batch("ROLLBACK");
-            return Err(e);
         }
-        Ok(())
+        locked
     }
 
     fn begin_read(&mut self) -> Result<()> {
@@ -383,6 +327,7 @@ impl SqlConn for PgConn {
 
     fn rollback(&mut self) {
         if let Ok(mut c) = self.free_client() {
+            c.forget_waiting();
             let _ = c.batch("ROLLBACK");
         }
     }

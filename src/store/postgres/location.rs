@@ -12,7 +12,7 @@ pub const DEFAULT_SCHEMA: &str = "payctl";
 
 #[derive(Clone)]
 pub struct PgLocation {
-    config: postgres::Config,
+    config: tokio_postgres::Config,
     schema: String,
     shown: String,
 }
@@ -64,7 +64,7 @@ impl PgLocation {
                 "schema must be a plain name (letters, digits and _, at most 63)",
             ));
         }
-        let config = postgres::Config::from_str(&rest)
+        let config = tokio_postgres::Config::from_str(&rest)
             .map_err(|e| bad(&format!("is not a PostgreSQL location: {e}")))?;
         Ok(PgLocation {
             config,
@@ -73,7 +73,7 @@ impl PgLocation {
         })
     }
 
-    pub fn config(&self) -> &postgres::Config {
+    pub fn config(&self) -> &tokio_postgres::Config {
         &self.config
     }
 

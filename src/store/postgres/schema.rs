@@ -27,7 +27,9 @@ CREATE TABLE events (
 CREATE INDEX events_by_kind ON events (kind, seq);
 CREATE FUNCTION refuse_log_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'the event log is append-only'; END $$;
-CREATE TRIGGER events_refuse_update BEFORE UPDATE OR DELETE ON events
+CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
+    FOR EACH ROW EXECUTE FUNCTION refuse_log_change();
+CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
     FOR EACH ROW EXECUTE FUNCTION refuse_log_change();
 CREATE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_log_change();

@@ -2,7 +2,7 @@
 
 use super::{ENVELOPE_COLUMNS, Param, SqlConn, SqlStore, envelope};
 use crate::chain;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::Result;
 use crate::event::{Envelope, EnvelopeRef};
 use crate::ports::{
     EventLog, Head, IdempotencyRecord, IdempotencyRecords, RecordVisit, UnitOfWork,
@@ -18,18 +18,21 @@ impl<C: SqlConn> SqlStore<C> {
     }
 
     fn meta_set(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
+        self.conn.write(
             "INSERT INTO store_meta (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             &[key.into(), value.into()],
-        )?;
-        Ok(())
+            Some(1),
+        )
     }
 }
 
 impl<C: SqlConn> UnitOfWork for SqlStore<C> {
     fn begin_write(&mut self) -> Result<()> {
-        self.conn.begin_write()
+        self.conn.begin_write()?;
+        self.versions.get_mut().clear();
+        self.writing = true;
+        Ok(())
     }
 
     fn begin_read(&mut self) -> Result<()> {
@@ -41,26 +44,29 @@ impl<C: SqlConn> UnitOfWork for SqlStore<C> {
     }
 
     fn commit(&mut self) -> Result<()> {
+        self.writing = false;
+        self.versions.get_mut().clear();
         self.conn.commit()
     }
 
     fn rollback(&mut self) {
+        self.writing = false;
+        self.versions.get_mut().clear();
         self.conn.rollback();
     }
 
     fn savepoint(&mut self, name: &'static str) -> Result<()> {
         // Savepoint names are fixed words of the engine's, never input.
-        self.conn.execute(&format!("SAVEPOINT {name}"), &[])?;
-        Ok(())
+        self.conn.write(&format!("SAVEPOINT {name}"), &[], None)
     }
 
     fn release(&mut self, name: &'static str) -> Result<()> {
         self.conn
-            .execute(&format!("RELEASE SAVEPOINT {name}"), &[])?;
-        Ok(())
+            .write(&format!("RELEASE SAVEPOINT {name}"), &[], None)
     }
 
     fn rollback_to(&mut self, name: &'static str) -> Result<()> {
+        self.versions.get_mut().clear();
         self.conn
             .execute(&format!("ROLLBACK TO SAVEPOINT {name}"), &[])?;
         Ok(())
@@ -77,22 +83,30 @@ impl<C: SqlConn> UnitOfWork for SqlStore<C> {
 
 impl<C: SqlConn> EventLog for SqlStore<C> {
     fn head(&self) -> Result<Head> {
-        let seq = self
-            .meta_get("head_seq")?
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let hash = match self.meta_get("head_hash")? {
+        // One statement: on a server, one round trip. The store's creation (event 1) is outside
+        // business time.
+        let (seq, hash, last_effective_at) = self
+            .one(
+                "SELECT (SELECT value FROM store_meta WHERE key = 'head_seq'),
+                        (SELECT value FROM store_meta WHERE key = 'head_hash'),
+                        (SELECT effective_at FROM events WHERE seq > 1
+                         ORDER BY seq DESC LIMIT 1)",
+                &[],
+                |r| {
+                    Ok((
+                        r.opt_text(0)?.and_then(|s| s.parse().ok()),
+                        r.opt_text(1)?.map(str::to_string),
+                        r.opt_text(2)?.map(str::to_string),
+                    ))
+                },
+            )?
+            .unwrap_or_default();
+        let hash = match hash {
             Some(h) => h,
             None => chain::genesis_hash(&self.store_id()?.unwrap_or_default()),
         };
-        // The store's creation (event 1) is outside business time.
-        let last_effective_at = self.one(
-            "SELECT effective_at FROM events WHERE seq > 1 ORDER BY seq DESC LIMIT 1",
-            &[],
-            |r| Ok(r.text(0)?.to_string()),
-        )?;
         Ok(Head {
-            seq,
+            seq: seq.unwrap_or(0),
             hash,
             last_effective_at,
         })
@@ -112,21 +126,29 @@ impl<C: SqlConn> EventLog for SqlStore<C> {
     }
 
     fn stream_version(&self, stream: &str) -> Result<i64> {
-        self.scalar(
+        if let Some(v) = self.versions.borrow().get(stream) {
+            return Ok(*v);
+        }
+        let version = self.scalar(
             "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = ?1",
             &[stream.into()],
-        )
+        )?;
+        if self.writing {
+            self.versions
+                .borrow_mut()
+                .insert(stream.to_string(), version);
+        }
+        Ok(version)
     }
 
     fn insert_event(&mut self, env: &Envelope) -> Result<()> {
-        if self.conn.insert_event(env)? {
-            Ok(())
-        } else {
-            Err(Error::new(
-                ErrorCode::ConcurrentUpdate,
-                format!("stream {} changed under this command: retry", env.stream),
-            ))
+        self.conn.insert_event(env)?;
+        if self.writing {
+            self.versions
+                .get_mut()
+                .insert(env.stream.clone(), env.version);
         }
+        Ok(())
     }
 
     fn scan_events(
@@ -163,7 +185,7 @@ impl<C: SqlConn> IdempotencyRecords for SqlStore<C> {
     }
 
     fn add_record(&mut self, key: &str, record: &IdempotencyRecord) -> Result<()> {
-        self.conn.execute(
+        self.conn.write(
             "INSERT INTO idempotency (key, request_hash, outcome, first_seq, last_seq)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             &[
@@ -173,8 +195,8 @@ impl<C: SqlConn> IdempotencyRecords for SqlStore<C> {
                 record.first_seq.into(),
                 record.last_seq.into(),
             ],
-        )?;
-        Ok(())
+            Some(1),
+        )
     }
 
     fn each_record(&self, f: &mut dyn FnMut(&str, &IdempotencyRecord) -> Result<()>) -> Result<()> {

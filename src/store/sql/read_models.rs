@@ -2,7 +2,7 @@
 //! with bound values. New rows go through the adapter's insert of a row (`SqlConn::insert_row`),
 //! their values taken from the row itself, so a row's columns are said once.
 
-use super::{Param, SqlConn, SqlStore};
+use super::{Dialect, Param, SqlConn, SqlStore};
 use crate::error::Result;
 use crate::event::BankAccount;
 use crate::ledger::Account;
@@ -77,7 +77,7 @@ impl<C: SqlConn> BankingModel for SqlStore<C> {
         balance_minor: Option<i64>,
         closed: Option<bool>,
     ) -> Result<()> {
-        self.conn.execute(
+        self.conn.write(
             "INSERT INTO sim_accounts (bank, account, balance_minor, closed)
              VALUES (?1, ?2, CAST(?3 AS BIGINT), COALESCE(CAST(?4 AS BIGINT), 0))
              ON CONFLICT (bank, account) DO UPDATE SET
@@ -89,13 +89,13 @@ impl<C: SqlConn> BankingModel for SqlStore<C> {
                 balance_minor.into(),
                 closed.into(),
             ],
-        )?;
-        Ok(())
+            Some(1),
+        )
     }
 
     fn move_sim_balance(&mut self, account: &BankAccount, delta_minor: i64) -> Result<()> {
         // Only accounts with a balance track it; the rest (and the house) are unlimited.
-        self.conn.execute(
+        self.conn.write(
             "UPDATE sim_accounts SET balance_minor = balance_minor + ?3
              WHERE bank = ?1 AND account = ?2 AND balance_minor IS NOT NULL",
             &[
@@ -103,8 +103,8 @@ impl<C: SqlConn> BankingModel for SqlStore<C> {
                 Param::Text(&account.account),
                 delta_minor.into(),
             ],
-        )?;
-        Ok(())
+            None,
+        )
     }
 
     fn add_firm_banking(&mut self, row: &FirmBankingRow<'_>) -> Result<()> {
@@ -114,11 +114,11 @@ impl<C: SqlConn> BankingModel for SqlStore<C> {
 
 impl<C: SqlConn> WalletsModel for SqlStore<C> {
     fn open_wallet(&mut self, member: i64) -> Result<()> {
-        self.conn.execute(
+        self.conn.write(
             "INSERT INTO wallets (member, balance_minor, held_minor) VALUES (?1, 0, 0)",
             &[member.into()],
-        )?;
-        Ok(())
+            Some(1),
+        )
     }
 
     fn move_wallet(
@@ -127,16 +127,27 @@ impl<C: SqlConn> WalletsModel for SqlStore<C> {
         balance_delta: i64,
         held_delta: i64,
     ) -> Result<Option<i64>> {
+        let params = [
+            Param::from(member),
+            Param::from(balance_delta),
+            Param::from(held_delta),
+        ];
+        if self.conn.dialect() == Dialect::Postgres {
+            // One round trip.
+            return self.one(
+                "UPDATE wallets SET balance_minor = balance_minor + ?2,
+                                    held_minor = held_minor + ?3
+                 WHERE member = ?1 RETURNING balance_minor",
+                &params,
+                |r| r.int(0),
+            );
+        }
         // An UPDATE, then a SELECT of the new balance: cheaper on SQLite than `UPDATE …
         // RETURNING`, which it journals as a statement it may have to undo alone (BENCHMARKS.md).
         let moved = self.update(
             "UPDATE wallets SET balance_minor = balance_minor + ?2, held_minor = held_minor + ?3
              WHERE member = ?1",
-            &[
-                Param::from(member),
-                Param::from(balance_delta),
-                Param::from(held_delta),
-            ],
+            &params,
         )?;
         if !moved {
             return Ok(None);
@@ -272,17 +283,29 @@ impl<C: SqlConn> LedgerModel for SqlStore<C> {
     }
 
     fn add_to_balance(&mut self, account: Account, delta_minor: i64) -> Result<()> {
-        // An UPDATE, and an INSERT only for a new account: cheaper than an upsert
-        // (BENCHMARKS.md).
         let name = account.to_string();
+        let params = [Param::Text(&name), delta_minor.into()];
+        if self.conn.dialect() == Dialect::Postgres {
+            // One statement, sent with the next.
+            return self.conn.write(
+                "INSERT INTO ledger_balances (account, balance_minor) VALUES (?1, ?2)
+                 ON CONFLICT (account) DO UPDATE
+                 SET balance_minor = ledger_balances.balance_minor + excluded.balance_minor",
+                &params,
+                Some(1),
+            );
+        }
+        // An UPDATE, and an INSERT only for a new account: cheaper on SQLite than an upsert
+        // (BENCHMARKS.md).
         let updated = self.update(
             "UPDATE ledger_balances SET balance_minor = balance_minor + ?2 WHERE account = ?1",
-            &[Param::Text(&name), delta_minor.into()],
+            &params,
         )?;
         if !updated {
-            self.conn.execute(
+            self.conn.write(
                 "INSERT INTO ledger_balances (account, balance_minor) VALUES (?1, ?2)",
-                &[Param::Text(&name), delta_minor.into()],
+                &params,
+                Some(1),
             )?;
         }
         Ok(())

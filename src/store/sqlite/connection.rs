@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::event::Envelope;
 use crate::ports::{Store, Value};
 use crate::projections::rows::{Row, Table, Values};
-use crate::store::sql::{Param, SqlConn, SqlRow, not_written};
+use crate::store::sql::{Dialect, Param, SqlConn, SqlRow, not_written, stream_taken};
 
 /// `INSERT INTO <table> (<columns>) VALUES (?1, …)` for each table, made once.
 fn insert_sql(table: Table) -> &'static str {
@@ -212,7 +212,7 @@ impl SqlConn for SqliteConn {
         Ok(())
     }
 
-    fn insert_event(&self, env: &Envelope) -> Result<bool> {
+    fn insert_event(&self, env: &Envelope) -> Result<()> {
         let inserted = prepared(
             &self.conn,
             "INSERT INTO events (seq, stream, version, kind, schema, payload, recorded_at,
@@ -234,14 +234,18 @@ impl SqlConn for SqliteConn {
         )?
         .raw_execute();
         match inserted {
-            Ok(_) => Ok(true),
+            Ok(_) => Ok(()),
             Err(e)
                 if e.sqlite_error_code() == Some(rusqlite::ffi::ErrorCode::ConstraintViolation) =>
             {
-                Ok(false)
+                Err(stream_taken(&env.stream))
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
     }
 
     fn begin_write(&mut self) -> Result<()> {

@@ -10,7 +10,7 @@ use payctl_tui::text::amount;
 use payctl_tui::{App, Msg, Runner};
 use rust_decimal::Decimal;
 
-use super::{Quiet, console, draw_at, keys};
+use super::{Quiet, Scratch, console, draw_at, keys};
 
 /// The largest single amount, in minor units (payctl_core::money::MAX_AMOUNT_MINOR).
 const MAX: i64 = 999_999_999_999_999;
@@ -88,8 +88,8 @@ fn start() -> chrono::DateTime<Utc> {
 }
 
 /// A store of `currency` holding `operations()`, each a minute after the previous one.
-fn large_engine(dir: &tempfile::TempDir, currency: Currency) -> Engine {
-    let path = dir.path().join("large.db");
+fn large_engine(dir: &Scratch, currency: Currency) -> Engine {
+    let path = dir.db("large.db");
     let ctx = Context {
         at: Some(start()),
         actor: "test".into(),
@@ -129,13 +129,13 @@ fn large_engine(dir: &tempfile::TempDir, currency: Currency) -> Engine {
     engine
 }
 
-fn large_app(dir: &tempfile::TempDir, currency: Currency) -> (App, Runner) {
+fn large_app(dir: &Scratch, currency: Currency) -> (App, Runner) {
     app_with(large_engine(dir, currency))
 }
 
 /// A fresh console over the store `large_engine` left in `dir`.
-fn app_over(dir: &tempfile::TempDir) -> (App, Runner) {
-    let path = dir.path().join("large.db");
+fn app_over(dir: &Scratch) -> (App, Runner) {
+    let path = dir.db("large.db");
     app_with(Engine::open(&path, OpenMode::MustExist).expect("open"))
 }
 
@@ -181,7 +181,7 @@ fn every_screen((mut app, mut run): (App, Runner), width: u16, height: u16) -> S
 
 #[test]
 fn large_amounts_are_drawn_whole_on_every_screen_in_krw() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let engine = large_engine(&dir, Currency::Krw);
     drop(engine);
     insta::assert_snapshot!("large_krw_80", every_screen(app_over(&dir), 80, 24));
@@ -190,7 +190,7 @@ fn large_amounts_are_drawn_whole_on_every_screen_in_krw() {
 
 #[test]
 fn large_amounts_are_drawn_whole_on_every_screen_in_usd() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let engine = large_engine(&dir, Currency::Usd);
     drop(engine);
     insta::assert_snapshot!("large_usd_80", every_screen(app_over(&dir), 80, 24));
@@ -200,7 +200,7 @@ fn large_amounts_are_drawn_whole_on_every_screen_in_usd() {
 /// Not only in the snapshots: each figure a list holds appears whole on screen, at both widths.
 #[test]
 fn every_figure_of_the_first_rows_appears_whole_at_80_and_160_columns() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = large_app(&dir, Currency::Krw);
     let c = app.currency;
     for width in [80, 160] {
@@ -244,7 +244,7 @@ fn every_figure_of_the_first_rows_appears_whole_at_80_and_160_columns() {
 /// The dashboard's "Latest events" shows as many events as its panel has rows, at any height.
 #[test]
 fn latest_events_fill_the_dashboard_panel() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Scratch::new();
     let (mut app, mut run) = large_app(&dir, Currency::Krw);
     for height in [24, 40, 70] {
         run.send(&mut app, Msg::Resize(120, height));
@@ -275,7 +275,7 @@ fn latest_events_fill_the_dashboard_panel() {
 #[test]
 fn the_widest_figures_a_store_can_hold_are_drawn_whole_at_80_columns() {
     for currency in [Currency::Krw, Currency::Usd] {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = Scratch::new();
         let (mut app, mut run) = large_app(&dir, currency);
         let scale = currency.minor_units();
         let widest = |minor: i64| Decimal::from_i128_with_scale(i128::from(minor), scale);
