@@ -167,11 +167,16 @@ impl Drop for TestDb {
 
 /// `base` (a URL or key=value string) naming the schema `schema`.
 fn with_schema(base: &str, schema: &str) -> String {
+    with_option(base, "schema", schema)
+}
+
+/// `base` (a URL or key=value string) with the option `key=value` added.
+pub fn with_option(base: &str, key: &str, value: &str) -> String {
     if base.contains("://") {
         let joiner = if base.contains('?') { '&' } else { '?' };
-        format!("{base}{joiner}schema={schema}")
+        format!("{base}{joiner}{key}={value}")
     } else {
-        format!("{base} schema={schema}")
+        format!("{base} {key}={value}")
     }
 }
 

@@ -9,7 +9,7 @@ use clap::{Args, Command as Tree, FromArgMatches, Subcommand};
 
 use crate::{ABOUT, AFTER_HELP, Cli, CompletionsArgs, Globals, ManArgs, TuiArgs, VERSION};
 use crate::{admin, bank, demo, events, export, import, ledger, member, merchant, money};
-use crate::{pay, remit, settle};
+use crate::{pay, remit, settle, store};
 
 /// What a group of subcommands (`payctl member …`) says of itself, shared with the derive.
 pub struct Group {
@@ -40,6 +40,10 @@ pub const PAYMENT: Group = Group {
 pub const SETTLEMENT: Group = Group {
     about: "Settlements: show, list",
     example: "Example:\n  payctl settlement show stl_1",
+};
+pub const STORE: Group = Group {
+    about: "The store itself: copy it between SQLite and PostgreSQL",
+    example: "Example:\n  payctl store copy --from ./books.db --to 'postgres://payctl@db.internal/books'",
 };
 pub const LEDGER: Group = Group {
     about: "The double-entry ledger: balances and transactions",
@@ -118,6 +122,7 @@ fn subcommand(name: &str) -> Option<Tree> {
         "import" => args::<import::ImportArgs>("import"),
         "export" => args::<export::ExportArgs>("export"),
         "backup" => args::<export::BackupArgs>("backup"),
+        "store" => group::<store::StoreCommand>("store", &STORE),
         "demo" => args::<demo::DemoArgs>("demo"),
         "verify" => args::<admin::VerifyArgs>("verify"),
         "rebuild" => args::<admin::RebuildArgs>("rebuild"),

@@ -37,11 +37,15 @@ pub struct ExportArgs {
     output: Option<PathBuf>,
 }
 
-/// Copy the store while others keep writing (SQLite's online backup), then verify the copy.
+/// Copy the store while others keep writing, into a new SQLite file (or a new PostgreSQL
+/// store), from one consistent state of it; then verify the copy.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  payctl backup ~/backups/payctl-$(date +%F).db")]
+#[command(
+    after_help = "Examples:\n  payctl backup ~/backups/payctl-$(date +%F).db\n  payctl --db 'postgres://payctl@db.internal/books' backup ./books-$(date +%F).db"
+)]
 pub struct BackupArgs {
-    /// The new file (created 0600; an existing file is never overwritten).
+    /// The new file (created 0600; an existing file is never overwritten), or a PostgreSQL URL
+    /// whose schema holds no store.
     path: PathBuf,
 }
 
@@ -91,12 +95,12 @@ pub fn run_backup(a: BackupArgs, app: &App) -> CmdResult {
     let report = copy.verify()?;
     require_ok(&report)?;
     if app.out.json {
-        app.out.json_value(&serde_json::json!({"backup": a.path.display().to_string(), "events": report.events, "verified": true}));
+        app.out.json_value(&serde_json::json!({"backup": payctl_core::store::shown(&a.path), "events": report.events, "verified": true}));
     } else {
         app.out.line(&format!(
             "Backed up {} events to {} (verified)",
             report.events,
-            a.path.display()
+            payctl_core::store::shown(&a.path)
         ));
     }
     Ok(())

@@ -21,6 +21,7 @@ mod pay;
 mod remit;
 mod settings;
 mod settle;
+mod store;
 mod write;
 
 use std::io::IsTerminal;
@@ -31,7 +32,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::output::Output;
 
 /// payctl — members, bank accounts, wallets, remittances, payments, refunds and settlement on
-/// one local, event-sourced, double-entry SQLite store.
+/// one event-sourced, double-entry store (a local SQLite file, or a shared PostgreSQL database).
 #[derive(Debug, Parser)]
 #[command(
     name = "payctl",
@@ -48,7 +49,8 @@ pub struct Cli {
 }
 
 const ABOUT: &str = "payctl — members, bank accounts, wallets, remittances, payments, refunds and \
-    settlement on one local, event-sourced, double-entry SQLite store";
+    settlement on one event-sourced, double-entry store (a local SQLite file, or a shared PostgreSQL \
+    database)";
 const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (",
@@ -62,13 +64,14 @@ const AFTER_HELP: &str = "Examples:\n  payctl init --currency KRW\n  payctl memb
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Global options")]
 struct Globals {
-    /// Store file (default: the platform data dir, e.g. ~/.local/share/payctl/payctl.db).
+    /// The store: a SQLite file, or a PostgreSQL URL (postgres://user@host/dbname?schema=payctl)
+    /// (default: the config file's db, else the platform data dir, e.g. ~/.local/share/payctl/payctl.db).
     #[arg(
         long,
         global = true,
         env = "PAYCTL_DB",
         hide_env_values = true,
-        value_name = "PATH"
+        value_name = "DB"
     )]
     db: Option<PathBuf>,
     /// Machine output: one JSON object on stdout (errors too).
@@ -137,6 +140,12 @@ enum Command {
     Import(import::ImportArgs),
     Export(export::ExportArgs),
     Backup(export::BackupArgs),
+    #[command(
+        subcommand,
+        about = cli_tree::STORE.about,
+        after_help = cli_tree::STORE.example
+    )]
+    Store(store::StoreCommand),
     Demo(demo::DemoArgs),
     Verify(admin::VerifyArgs),
     Rebuild(admin::RebuildArgs),
@@ -277,6 +286,7 @@ fn main() {
         Command::Import(a) => import::run(a, &app),
         Command::Export(a) => export::run_export(a, &app),
         Command::Backup(a) => export::run_backup(a, &app),
+        Command::Store(c) => store::run(c, &app),
         Command::Demo(a) => demo::run(a, &app),
         Command::Verify(a) => admin::run_verify(a, &app),
         Command::Rebuild(a) => admin::run_rebuild(a, &app),
@@ -390,7 +400,7 @@ mod tests {
             let (local, global) = help
                 .split_once("Global options:")
                 .unwrap_or_else(|| panic!("no Global options heading: {help}"));
-            for flag in ["--db <PATH>", "--json", "--actor <NAME>", "--color <WHEN>"] {
+            for flag in ["--db <DB>", "--json", "--actor <NAME>", "--color <WHEN>"] {
                 assert!(global.contains(flag), "{flag} is global: {help}");
                 assert!(
                     !local.contains(flag),

@@ -39,7 +39,7 @@ pub fn parse_amount(text: &str) -> Result<rust_decimal::Decimal, String> {
 }
 
 /// `PAYCTL_BUSY_TIMEOUT_MS`: how long to wait for another writer (default 30 s).
-fn busy_timeout() -> std::time::Duration {
+pub fn busy_timeout() -> std::time::Duration {
     std::env::var("PAYCTL_BUSY_TIMEOUT_MS")
         .ok()
         .and_then(|v| v.parse().ok())

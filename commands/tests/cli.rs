@@ -49,6 +49,10 @@ mod reactivate;
 mod rebuild;
 #[path = "cli/sample.rs"]
 mod sample;
+#[path = "cli/server.rs"]
+mod server;
+#[path = "cli/store_copy.rs"]
+mod store_copy;
 #[path = "cli/store_file.rs"]
 mod store_file;
 #[path = "cli/store_paths.rs"]
