@@ -71,6 +71,17 @@ impl SqlStore<PgConn> {
 /// A client connected to the database of `location`: its `search_path` the store's schema,
 /// waiting at most `busy_timeout` for a lock (set as the connection starts: no round trip).
 fn connect(location: &PgLocation, busy_timeout: Duration) -> Result<client::Client> {
+    let config = client_config(location, busy_timeout, std::env::var_os("PGPASSWORD"));
+    client::Client::connect(&config).map_err(|e| unreachable(location, &e))
+}
+
+/// The connection's settings: the location's, payctl's session options, and the password of
+/// `$PGPASSWORD` (`env_password`) when the location has none.
+fn client_config(
+    location: &PgLocation,
+    busy_timeout: Duration,
+    env_password: Option<std::ffi::OsString>,
+) -> tokio_postgres::Config {
     let mut config = location.config().clone();
     // The schema name is checked to be a plain identifier (`PgLocation::parse`).
     let schema = location.schema();
@@ -82,7 +93,17 @@ fn connect(location: &PgLocation, busy_timeout: Duration) -> Result<client::Clie
         None => ours,
     };
     config.options(&options);
-    client::Client::connect(&config).map_err(|e| unreachable(location, &e))
+    if config.get_application_name().is_none() {
+        // How an administrator tells payctl's sessions apart (`pg_stat_activity`).
+        config.application_name("payctl");
+    }
+    if config.get_password().is_none() {
+        // As libpq does: a password kept out of the URL (and out of shell history and `ps`).
+        if let Some(password) = env_password.filter(|p| !p.is_empty()) {
+            config.password(password.as_encoded_bytes());
+        }
+    }
+    config
 }
 
 /// The error for a server that cannot be reached (`store_locked`: try again later) or that has
@@ -103,24 +124,34 @@ fn unreachable(location: &PgLocation, e: &client::ConnectError) -> Error {
 /// doing it at once do it once.
 fn prepare_schema(store: &mut PgStore, mode: OpenMode, initialize: Initialize<'_>) -> Result<()> {
     let known = schema::MIGRATIONS.len() as i64;
-    let version = schema_version(&store.conn)?;
+    let mut version = schema_version(&store.conn)?;
+    if version.is_none() && refuse_foreign_tables(&store.conn)? == Tables::Payctl {
+        // Another process created the store since it was looked for: open that.
+        version = schema_version(&store.conn)?;
+        if version.is_none() {
+            return Err(Error::new(
+                ErrorCode::StoreCorrupt,
+                format!(
+                    "the store at {} has an empty schema_version table",
+                    store.conn.location.shown()
+                ),
+            ));
+        }
+    }
     if let Some(v) = version.filter(|v| *v > known) {
         return Err(too_new(v, known));
     }
     if version == Some(known) {
         return Ok(());
     }
-    if version.is_none() {
-        refuse_foreign_tables(&store.conn)?;
-        if mode == OpenMode::MustExist {
-            return Err(Error::new(
-                ErrorCode::StoreMissing,
-                format!(
-                    "no store at {}: create one with `payctl init` (or any write command)",
-                    store.conn.location.shown()
-                ),
-            ));
-        }
+    if version.is_none() && mode == OpenMode::MustExist {
+        return Err(Error::new(
+            ErrorCode::StoreMissing,
+            format!(
+                "no store at {}: create one with `payctl init` (or any write command)",
+                store.conn.location.shown()
+            ),
+        ));
     }
     store.conn.client().batch("BEGIN")?;
     match migrate_locked(store, known, initialize) {
@@ -168,17 +199,36 @@ fn migrate_locked(store: &mut PgStore, known: i64, initialize: Initialize<'_>) -
     Ok(())
 }
 
+/// What a schema without payctl's version table holds when looked at again.
+#[derive(Debug, PartialEq, Eq)]
+enum Tables {
+    None,
+    /// payctl's own: a store committed since the version table was looked for.
+    Payctl,
+}
+
 /// A schema without payctl's version table that holds tables all the same is someone else's:
 /// `store_corrupt`, and left as it is.
-fn refuse_foreign_tables(conn: &PgConn) -> Result<()> {
+fn refuse_foreign_tables(conn: &PgConn) -> Result<Tables> {
     let schema = conn.location.schema();
-    let foreign = conn.client().scalar(
+    let tables = conn.client().scalar(
         "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?1",
         &[Param::Text(schema)],
     )?;
-    if foreign == 0 {
-        return Ok(());
+    if tables == 0 {
+        return Ok(Tables::None);
     }
+    // A store's tables are committed with its version table, all at once: asked after the
+    // count, the version table is there if those tables are payctl's.
+    let ours = conn.client().scalar(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?1 \
+         AND table_name = 'schema_version'",
+        &[Param::Text(schema)],
+    )?;
+    if ours > 0 {
+        return Ok(Tables::Payctl);
+    }
+    let foreign = tables;
     Err(Error::new(
         ErrorCode::StoreCorrupt,
         format!(
@@ -248,4 +298,45 @@ pub fn drop_schema(location: &PgLocation) -> Result<()> {
     let schema = location.schema();
     // The name is a checked identifier (`PgLocation::parse`), quoted.
     client.batch(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(url: &str, env: Option<&str>) -> tokio_postgres::Config {
+        let location = PgLocation::parse(url).expect("location");
+        client_config(&location, Duration::from_millis(250), env.map(Into::into))
+    }
+
+    #[test]
+    fn the_password_comes_from_pgpassword_unless_the_location_has_one() {
+        let plain = "postgres://app@db.internal/books";
+        assert_eq!(
+            config(plain, Some("s3cret")).get_password(),
+            Some(&b"s3cret"[..])
+        );
+        assert_eq!(config(plain, Some("")).get_password(), None);
+        assert_eq!(config(plain, None).get_password(), None);
+        let with = "postgres://app:own@db.internal/books";
+        assert_eq!(
+            config(with, Some("s3cret")).get_password(),
+            Some(&b"own"[..])
+        );
+    }
+
+    #[test]
+    fn sessions_search_the_store_schema_and_wait_no_longer_than_the_busy_timeout() {
+        let c = config(
+            "host=/run/postgresql dbname=t schema=books options=-cwork_mem=8MB",
+            None,
+        );
+        assert_eq!(
+            c.get_options(),
+            Some(
+                "-cwork_mem=8MB -c search_path=books -c client_min_messages=warning -c lock_timeout=250"
+            )
+        );
+        assert_eq!(c.get_application_name(), Some("payctl"));
+    }
 }

@@ -50,7 +50,7 @@ fn recharge_through_the_console_in_tmux_then_the_cli_sees_it() {
 
     let session = format!("payctl-test-{}", std::process::id());
     let command = format!(
-        "env -u NO_COLOR PAYCTL_DB={} {} --actor tmux",
+        "env -u NO_COLOR PAYCTL_DB='{}' {} --actor tmux",
         store.path().display(),
         bin().display()
     );

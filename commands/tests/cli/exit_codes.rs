@@ -236,6 +236,12 @@ fn exit_6_read_on_a_missing_store_is_store_missing_and_creates_nothing() {
             "{args:?}: the message says how to create a store: {v}"
         );
         assert!(!store.path().exists(), "{args:?} created the store file");
+        if let Some(schema) = store.schema() {
+            let made = store.sql(&format!(
+                "SELECT count(*) FROM information_schema.schemata WHERE schema_name = '{schema}';"
+            ));
+            assert_eq!(made, "0", "{args:?} created the schema");
+        }
         let leftovers: Vec<_> = std::fs::read_dir(store.dir()).unwrap().collect();
         assert!(leftovers.is_empty(), "{args:?} left files: {leftovers:?}");
     }

@@ -1,4 +1,4 @@
-//! Competing writers with a checking reader: 2 and then 4 processes remit between random members
+//! Competing writers with a checking reader: 2, 4 and then 8 processes remit between random members
 //! (unique keys, wall-clock time) while a reader checks after every read that the ledger sums to
 //! zero and no wallet is negative. At the end every wallet is its start plus what it was
 //! acknowledged to receive minus what it was acknowledged to send: no lost update.
@@ -11,13 +11,9 @@ use crate::common::{Store, amount, parse_json_output, t};
 const MEMBERS: usize = 6;
 const START: i128 = 1_000_000;
 
-/// Remits per writer: 120, or 1,000 in the full tier (`PAYCTL_FULL=1`).
+/// Remits per writer: 120, or 500 in the full tier (`PAYCTL_FULL=1`).
 fn per_writer() -> usize {
-    if crate::common::full_tier() {
-        1_000
-    } else {
-        120
-    }
+    if crate::common::full_tier() { 500 } else { 120 }
 }
 
 fn setup() -> Store {
@@ -175,4 +171,9 @@ fn two_writers_and_a_reader_lose_nothing_and_never_see_a_broken_ledger() {
 #[test]
 fn four_writers_and_a_reader_lose_nothing_and_never_see_a_broken_ledger() {
     run(4);
+}
+
+#[test]
+fn eight_writers_and_a_reader_lose_nothing_and_never_see_a_broken_ledger() {
+    run(8);
 }
