@@ -9,7 +9,7 @@ use clap::{Args, Command as Tree, FromArgMatches, Subcommand};
 
 use crate::{ABOUT, AFTER_HELP, Cli, CompletionsArgs, Globals, ManArgs, TuiArgs, VERSION};
 use crate::{admin, bank, demo, events, export, import, ledger, member, merchant, money};
-use crate::{pay, remit, settle, store};
+use crate::{pay, remit, serve, settle, store};
 
 /// What a group of subcommands (`payctl member …`) says of itself, shared with the derive.
 pub struct Group {
@@ -123,6 +123,7 @@ fn subcommand(name: &str) -> Option<Tree> {
         "export" => args::<export::ExportArgs>("export"),
         "backup" => args::<export::BackupArgs>("backup"),
         "store" => group::<store::StoreCommand>("store", &STORE),
+        "serve" => args::<serve::ServeArgs>("serve"),
         "demo" => args::<demo::DemoArgs>("demo"),
         "verify" => args::<admin::VerifyArgs>("verify"),
         "rebuild" => args::<admin::RebuildArgs>("rebuild"),

@@ -19,6 +19,7 @@ mod output;
 mod paging;
 mod pay;
 mod remit;
+mod serve;
 mod settings;
 mod settle;
 mod store;
@@ -146,6 +147,7 @@ enum Command {
         after_help = cli_tree::STORE.example
     )]
     Store(store::StoreCommand),
+    Serve(serve::ServeArgs),
     Demo(demo::DemoArgs),
     Verify(admin::VerifyArgs),
     Rebuild(admin::RebuildArgs),
@@ -287,6 +289,7 @@ fn main() {
         Command::Export(a) => export::run_export(a, &app),
         Command::Backup(a) => export::run_backup(a, &app),
         Command::Store(c) => store::run(c, &app),
+        Command::Serve(a) => serve::run(a, &app),
         Command::Demo(a) => demo::run(a, &app),
         Command::Verify(a) => admin::run_verify(a, &app),
         Command::Rebuild(a) => admin::run_rebuild(a, &app),

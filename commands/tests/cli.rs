@@ -19,6 +19,8 @@ mod concurrency;
 mod console;
 #[path = "cli/crash.rs"]
 mod crash;
+#[path = "cli/db_server.rs"]
+mod db_server;
 #[path = "cli/double_spend.rs"]
 mod double_spend;
 #[path = "cli/exit_codes.rs"]
@@ -49,8 +51,8 @@ mod reactivate;
 mod rebuild;
 #[path = "cli/sample.rs"]
 mod sample;
-#[path = "cli/server.rs"]
-mod server;
+#[path = "cli/serve.rs"]
+mod serve;
 #[path = "cli/store_copy.rs"]
 mod store_copy;
 #[path = "cli/store_file.rs"]

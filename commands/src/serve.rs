@@ -1,0 +1,60 @@
+//! `payctl serve`: the HTTP API over the store (payctl-server).
+
+use std::net::SocketAddr;
+
+use clap::Args;
+use payctl_server::{ServeError, ServeOptions};
+
+use crate::App;
+use crate::exit::{CmdResult, invalid};
+use crate::write::{busy_timeout, require_store_dir};
+
+/// Serve the platform's HTTP API: every write as a POST under /v1 (its body the import format's
+/// fields; `Idempotency-Key` header), reads, /healthz and /readyz. Concurrent writes are
+/// committed together in one transaction, each answered after the commit. Stops on SIGTERM or
+/// Ctrl-C, finishing the writes it accepted.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  payctl --db ./books.db serve\n  payctl serve --listen 127.0.0.1:9000\n  curl -s -X POST localhost:8080/v1/members -H 'Idempotency-Key: k1' \\\n    -d '{\"name\":\"Kim Minji\",\"email\":\"minji@example.com\"}'"
+)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: any free port, printed at start). Loopback only: the API
+    /// has no authentication yet.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Write requests that may wait for the writer; beyond it, 503 with Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    queue: usize,
+    /// Most write requests committed in one transaction.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    batch: usize,
+}
+
+pub fn run(a: ServeArgs, app: &App) -> CmdResult {
+    if !a.listen.ip().is_loopback() {
+        return Err(invalid(
+            "listen",
+            &a.listen.to_string(),
+            "is not a loopback address: the HTTP API has no authentication yet",
+        ));
+    }
+    require_store_dir(app)?;
+    let options = ServeOptions {
+        db: app.db.clone(),
+        listen: a.listen,
+        actor: app.actor.clone(),
+        busy_timeout: busy_timeout(),
+        queue: a.queue,
+        max_batch: a.batch,
+    };
+    let store = app.db_shown();
+    let served = payctl_server::serve(options, |addr| {
+        // The first line says where: tests and scripts read the port from it.
+        println!("payctl serve: listening on http://{addr} (store {store})");
+    });
+    match served {
+        Ok(()) => Ok(()),
+        Err(ServeError::Core(e)) => Err(e.into()),
+        Err(e) => Err(color_eyre::eyre::eyre!(e).into()),
+    }
+}

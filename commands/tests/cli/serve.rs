@@ -1,0 +1,379 @@
+//! `payctl serve` driven by a real HTTP client over TCP, on a free port: the sample tour over
+//! HTTP ends in the books the CLI makes, idempotency keys replay and conflict as on the CLI,
+//! errors are problem+json with the SPEC's code and change nothing, and concurrent writers
+//! (committed together by the server's one writer) lose nothing.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::common::{Store, sample_lines};
+
+/// A running `payctl serve` on a port of its choosing; killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+struct Reply {
+    status: u16,
+    headers: HashMap<String, String>,
+    body: Value,
+}
+
+impl Server {
+    fn start(store: &Store) -> Server {
+        let mut child = store
+            .command()
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start payctl serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut first = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("read the first line");
+        let addr = first
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .to_string();
+        Server { child, addr }
+    }
+
+    fn request(&self, method: &str, path: &str, key: Option<&str>, body: Option<&str>) -> Reply {
+        let mut stream = TcpStream::connect(&self.addr).expect("connect");
+        let body = body.unwrap_or("");
+        let key = key
+            .map(|k| format!("Idempotency-Key: {k}\r\n"))
+            .unwrap_or_default();
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{key}\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("receive");
+        let text = String::from_utf8(raw).expect("a UTF-8 answer");
+        let (head, payload) = text.split_once("\r\n\r\n").expect("a header block");
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok())
+            .expect("a status line");
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let body = serde_json::from_str(payload).unwrap_or(Value::String(payload.to_string()));
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn post(&self, path: &str, key: Option<&str>, body: &Value) -> Reply {
+        self.request("POST", path, key, Some(&body.to_string()))
+    }
+
+    /// SIGTERM, then the exit code.
+    fn stop(mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status();
+        self.child.wait().ok().and_then(|s| s.code())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The route of an import op, its path filled from the record's fields.
+fn route(op: &Value) -> String {
+    let field = |name: &str| op[name].as_str().unwrap_or_default().to_string();
+    match op["op"].as_str().unwrap_or_default() {
+        "member.register" => "/v1/members".into(),
+        "member.update" => format!("/v1/members/{}/update", field("member")),
+        "member.deactivate" => format!("/v1/members/{}/deactivate", field("member")),
+        "member.reactivate" => format!("/v1/members/{}/reactivate", field("member")),
+        "bank.link" => format!("/v1/members/{}/bank-links", field("member")),
+        "bank.unlink" => format!("/v1/members/{}/bank-links/unlink", field("member")),
+        "bank.sim" => "/v1/bank-sim/accounts".into(),
+        "money.recharge" => format!("/v1/wallets/{}/recharge", field("member")),
+        "money.withdraw" => format!("/v1/wallets/{}/withdraw", field("member")),
+        "remit" => "/v1/remittances".into(),
+        "merchant.register" => "/v1/merchants".into(),
+        "merchant.update" => format!("/v1/merchants/{}/update", field("merchant")),
+        "pay" => "/v1/payments".into(),
+        "capture" => format!("/v1/payments/{}/capture", field("payment")),
+        "void" => format!("/v1/payments/{}/void", field("payment")),
+        "refund" => format!("/v1/payments/{}/refund", field("payment")),
+        "settle" => "/v1/settlements".into(),
+        other => panic!("no route for op {other}"),
+    }
+}
+
+fn events(store: &Store) -> u64 {
+    store.fingerprint().0
+}
+
+#[test]
+fn the_sample_tour_over_http_makes_the_books_the_cli_makes() {
+    let by_cli = Store::sample();
+    let store = Store::new();
+    let server = Server::start(&store);
+    for (line, op) in sample_lines() {
+        let mut body = op.clone();
+        let key = body["key"].as_str().map(str::to_string);
+        let fields = body.as_object_mut().expect("an object");
+        fields.remove("op");
+        fields.remove("key");
+        let reply = server.post(&route(&op), key.as_deref(), &body);
+        assert_eq!(
+            reply.status, 200,
+            "sample line {line} ({op}): {}",
+            reply.body
+        );
+        assert_eq!(reply.body["replayed"], false, "line {line}");
+    }
+    let digest = |s: &Store| s.ok(&["verify", "--digest"])["projection_digest"].clone();
+    assert_eq!(
+        digest(&store),
+        digest(&by_cli),
+        "the same read models, row for row"
+    );
+    assert_eq!(store.ledger_balances(), by_cli.ledger_balances());
+    let over_http = server.request("GET", "/v1/wallets/minji@example.com", None, None);
+    assert_eq!(over_http.status, 200);
+    assert_eq!(
+        over_http.body,
+        by_cli.ok(&["money", "balance", "minji@example.com"])
+    );
+    assert_eq!(server.stop(), Some(0), "SIGTERM ends the server cleanly");
+}
+
+#[test]
+fn a_key_replays_its_first_answer_and_refuses_another_request() {
+    let store = Store::new();
+    let server = Server::start(&store);
+    let kim = json!({"name": "Kim", "email": "kim@example.com"});
+    let first = server.post("/v1/members", Some("reg-kim"), &kim);
+    assert_eq!(
+        (first.status, first.body["id"].clone()),
+        (200, json!("mem_1"))
+    );
+    let before = events(&store);
+    let again = server.post("/v1/members", Some("reg-kim"), &kim);
+    assert_eq!(again.status, 200);
+    assert_eq!(again.body["id"], "mem_1");
+    assert_eq!(again.body["replayed"], true);
+    assert_eq!(
+        again.headers.get("idempotent-replayed").map(String::as_str),
+        Some("true")
+    );
+    let other = json!({"name": "Lee", "email": "lee@example.com"});
+    let conflict = server.post("/v1/members", Some("reg-kim"), &other);
+    assert_eq!(conflict.status, 409, "{}", conflict.body);
+    assert_eq!(conflict.body["code"], "idempotency_conflict");
+    assert_eq!(events(&store), before, "neither wrote anything");
+    // A refusal is final under its key too: answered again, with its status.
+    let broke = json!({"amount": "5000"});
+    let refused = server.post("/v1/wallets/mem_1/withdraw", Some("w-1"), &broke);
+    let replayed = server.post("/v1/wallets/mem_1/withdraw", Some("w-1"), &broke);
+    assert_eq!((refused.status, replayed.status), (422, 422));
+    assert_eq!(replayed.body["code"], refused.body["code"]);
+    assert_eq!(replayed.body["replayed"], true);
+}
+
+#[test]
+fn errors_are_problem_details_with_the_spec_code_and_change_nothing() {
+    let store = Store::linked();
+    let server = Server::start(&store);
+    server.post(
+        "/v1/members",
+        None,
+        &json!({"name": "Lee", "email": "lee@example.com"}),
+    );
+    let before = events(&store);
+    let cases: Vec<(&str, &str, Option<&str>, u16, &str)> = vec![
+        (
+            "POST",
+            "/v1/wallets/mem_9/recharge",
+            Some(r#"{"amount":"1000"}"#),
+            404,
+            "not_found",
+        ),
+        (
+            "POST",
+            "/v1/wallets/mem_1/recharge",
+            Some(r#"{"amount":"12.5"}"#),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/v1/wallets/mem_1/recharge",
+            Some(r#"{"amount":"-1"}"#),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/v1/wallets/mem_1/recharge",
+            Some(r#"{"amount":"#),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/v1/wallets/mem_1/recharge",
+            Some(r#"["amount"]"#),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/v1/wallets/mem_1/recharge",
+            Some(r#"{"amount":"1","hodl":1}"#),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/v1/wallets/mem_1/recharge",
+            Some(r#"{"amount":"1","key":"k"}"#),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/v1/wallets/mem_1/recharge",
+            Some(r#"{"amount":"1","member":"mem_2"}"#),
+            400,
+            "invalid_input",
+        ),
+        (
+            "POST",
+            "/v1/wallets/mem_2/recharge",
+            Some(r#"{"amount":"1000"}"#),
+            422,
+            "no_linked_account",
+        ),
+        (
+            "POST",
+            "/v1/wallets/mem_1/withdraw",
+            Some(r#"{"amount":"1000"}"#),
+            422,
+            "insufficient_funds",
+        ),
+        ("GET", "/v1/members/mem_7", None, 404, "not_found"),
+        (
+            "GET",
+            "/v1/wallets/mem_1?as_of=yesterday",
+            None,
+            400,
+            "invalid_input",
+        ),
+        ("GET", "/v1/nowhere", None, 404, "not_found"),
+    ];
+    for (method, path, body, status, code) in cases {
+        let reply = server.request(method, path, None, body);
+        assert_eq!(
+            reply.status, status,
+            "{method} {path} {body:?}: {}",
+            reply.body
+        );
+        assert_eq!(reply.body["code"], code, "{method} {path} {body:?}");
+        assert_eq!(reply.body["status"], status);
+        assert!(
+            reply.headers["content-type"].starts_with("application/problem+json"),
+            "{method} {path}"
+        );
+        assert!(!reply.body["detail"].as_str().unwrap_or_default().is_empty());
+    }
+    let huge = format!(r#"{{"amount":"1","name":"{}"}}"#, "x".repeat(70_000));
+    let too_big = server.request("POST", "/v1/members", None, Some(&huge));
+    assert_eq!(too_big.status, 413);
+    assert_eq!(events(&store), before, "no refused request wrote anything");
+}
+
+#[test]
+fn concurrent_writers_are_committed_together_and_lose_nothing() {
+    let store = Store::funded();
+    store.ok(&[
+        "member",
+        "register",
+        "--name",
+        "Lee",
+        "--email",
+        "lee@example.com",
+    ]);
+    let server = Server::start(&store);
+    let (clients, each) = (16, 8);
+    let ids: Vec<Vec<(String, String)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..clients)
+            .map(|c| {
+                let server = &server;
+                s.spawn(move || {
+                    (0..each)
+                        .map(|n| {
+                            let key = format!("r-{c}-{n}");
+                            let body = json!({"from": "mem_1", "to": "mem_2", "amount": "10"});
+                            let reply = server.post("/v1/remittances", Some(&key), &body);
+                            assert_eq!(reply.status, 200, "{key}: {}", reply.body);
+                            (
+                                key,
+                                reply.body["id"].as_str().unwrap_or_default().to_string(),
+                            )
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("client"))
+            .collect()
+    });
+    let all: Vec<(String, String)> = ids.into_iter().flatten().collect();
+    let unique: std::collections::HashSet<&String> = all.iter().map(|(_, id)| id).collect();
+    assert_eq!(unique.len(), clients * each, "one remittance per key");
+    let sent = 10 * (clients * each) as i128;
+    let balance = |m: &str| crate::common::amount(&store.ok(&["money", "balance", m])["balance"]);
+    assert_eq!((balance("mem_1"), balance("mem_2")), (10_000 - sent, sent));
+    // Every key again: the same ids, nothing new.
+    let before = events(&store);
+    for (key, id) in all.iter().take(20) {
+        let body = json!({"from": "mem_1", "to": "mem_2", "amount": "10"});
+        let reply = server.post("/v1/remittances", Some(key), &body);
+        assert_eq!(
+            (reply.body["id"].as_str(), reply.body["replayed"].clone()),
+            (Some(id.as_str()), json!(true))
+        );
+    }
+    assert_eq!(events(&store), before);
+    assert_eq!(store.ok(&["verify"])["ok"], true);
+}
+
+#[test]
+fn a_non_loopback_address_is_refused_without_authentication() {
+    let store = Store::new();
+    let (code, v) = store.json(&["serve", "--listen", "0.0.0.0:0"]);
+    assert_eq!(code, 2, "{v}");
+    assert_eq!(crate::common::error_code(&v), "invalid_input");
+}

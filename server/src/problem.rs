@@ -1,0 +1,85 @@
+//! Errors as RFC 9457 problem details (`application/problem+json`) carrying the SPEC's error
+//! code, and the one table from error codes to HTTP statuses.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use payctl_core::{Error, ErrorCode};
+use serde_json::json;
+
+/// The HTTP status of each error code (README, "The HTTP API").
+pub fn status_of(code: ErrorCode) -> u16 {
+    match code {
+        ErrorCode::InvalidInput => 400,
+        ErrorCode::NotFound => 404,
+        ErrorCode::Duplicate | ErrorCode::IdempotencyConflict | ErrorCode::ConcurrentUpdate => 409,
+        ErrorCode::InsufficientFunds
+        | ErrorCode::MemberInactive
+        | ErrorCode::BankDeclined
+        | ErrorCode::NoLinkedAccount
+        | ErrorCode::RefundExceedsPayment
+        | ErrorCode::InvalidState => 422,
+        ErrorCode::StoreLocked | ErrorCode::StoreMissing => 503,
+        ErrorCode::Internal
+        | ErrorCode::StoreCorrupt
+        | ErrorCode::VerifyFailed
+        | ErrorCode::SchemaTooNew => 500,
+    }
+}
+
+/// An error answered as a problem; `replayed` when it is a refusal answered again under its key.
+pub struct Problem {
+    pub error: Error,
+    pub replayed: bool,
+}
+
+impl From<Error> for Problem {
+    fn from(error: Error) -> Problem {
+        Problem {
+            error,
+            replayed: false,
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let code = self.error.code;
+        let status =
+            StatusCode::from_u16(status_of(code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = json!({
+            "type": format!("urn:payctl:error:{}", code.as_str()),
+            "title": code.as_str(),
+            "status": status.as_u16(),
+            "detail": self.error.message,
+            "code": code.as_str(),
+            "replayed": self.replayed,
+        });
+        let mut response = (status, body.to_string()).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if self.replayed {
+            headers.insert(crate::routes::REPLAYED, HeaderValue::from_static("true"));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_business_refusal_is_422_and_every_store_problem_5xx() {
+        assert_eq!(status_of(ErrorCode::InsufficientFunds), 422);
+        assert_eq!(status_of(ErrorCode::NotFound), 404);
+        assert_eq!(status_of(ErrorCode::IdempotencyConflict), 409);
+        assert_eq!(status_of(ErrorCode::StoreLocked), 503);
+        assert_eq!(status_of(ErrorCode::SchemaTooNew), 500);
+    }
+}
