@@ -13,19 +13,19 @@ use serde_json::{Value, json};
 use crate::common::{Store, sample_lines};
 
 /// A running `payctl serve` on a port of its choosing; killed when dropped.
-struct Server {
+pub struct Server {
     child: Child,
-    addr: String,
+    pub addr: String,
 }
 
-struct Reply {
-    status: u16,
-    headers: HashMap<String, String>,
-    body: Value,
+pub struct Reply {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    pub body: Value,
 }
 
 impl Server {
-    fn start(store: &Store) -> Server {
+    pub fn start(store: &Store) -> Server {
         let mut child = store
             .command()
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -47,43 +47,23 @@ impl Server {
         Server { child, addr }
     }
 
-    fn request(&self, method: &str, path: &str, key: Option<&str>, body: Option<&str>) -> Reply {
-        let mut stream = TcpStream::connect(&self.addr).expect("connect");
-        let body = body.unwrap_or("");
-        let key = key
-            .map(|k| format!("Idempotency-Key: {k}\r\n"))
-            .unwrap_or_default();
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{key}\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        );
-        stream.write_all(request.as_bytes()).expect("send");
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("receive");
-        let text = String::from_utf8(raw).expect("a UTF-8 answer");
-        let (head, payload) = text.split_once("\r\n\r\n").expect("a header block");
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|s| s.parse().ok())
-            .expect("a status line");
-        let headers = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-            .collect();
-        let body = serde_json::from_str(payload).unwrap_or(Value::String(payload.to_string()));
-        Reply {
-            status,
-            headers,
-            body,
-        }
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: Option<&str>,
+    ) -> Reply {
+        try_request(&self.addr, method, path, key, body).expect("an answer from the server")
+    }
+    pub fn post(&self, path: &str, key: Option<&str>, body: &Value) -> Reply {
+        self.request("POST", path, key, Some(&body.to_string()))
     }
 
-    fn post(&self, path: &str, key: Option<&str>, body: &Value) -> Reply {
-        self.request("POST", path, key, Some(&body.to_string()))
+    /// SIGKILL: the server dies in the middle of whatever it was doing.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// SIGTERM, then the exit code.
@@ -94,6 +74,47 @@ impl Server {
             .status();
         self.child.wait().ok().and_then(|s| s.code())
     }
+}
+
+/// One HTTP/1.1 request on a new connection; `None` when the server cannot be reached or hangs
+/// up before answering whole.
+pub fn try_request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: Option<&str>,
+) -> Option<Reply> {
+    let mut stream = TcpStream::connect(addr).ok()?;
+    let body = body.unwrap_or("");
+    let key = key
+        .map(|k| format!("Idempotency-Key: {k}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{key}\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    let (head, payload) = text.split_once("\r\n\r\n")?;
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())?;
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let body = serde_json::from_str(payload).unwrap_or(Value::String(payload.to_string()));
+    Some(Reply {
+        status,
+        headers,
+        body,
+    })
 }
 
 impl Drop for Server {
