@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::App;
 use crate::exit::{CmdResult, invalid};
-use crate::output::{Align, money, natural_cmp};
+use crate::output::{Align, money};
 use crate::paging::{PageArgs, Window};
 use crate::write::open_snapshot;
 
@@ -40,7 +40,7 @@ pub fn run(command: LedgerCommand, app: &App) -> CmdResult {
     let c = engine.settings_or_default()?.currency;
     match command {
         LedgerCommand::Balances { as_of } => {
-            let mut balances = match as_of {
+            let balances = match as_of {
                 None => engine.ledger_balances()?,
                 Some(text) => {
                     let point = AsOf::parse(&text).ok_or_else(|| {
@@ -53,8 +53,6 @@ pub fn run(command: LedgerCommand, app: &App) -> CmdResult {
                     engine.ledger_balances_as_of(point)?
                 }
             };
-            // mem_2 before mem_10, as people count.
-            balances.sort_by(|a, b| natural_cmp(&a.account, &b.account));
             if app.out.json {
                 app.out
                     .json_value(&serde_json::json!({ "accounts": balances }));

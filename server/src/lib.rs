@@ -3,6 +3,7 @@
 //! and answers each only after the commit; reads run on engines of their own.
 
 mod problem;
+mod queries;
 mod reads;
 mod routes;
 mod writer;

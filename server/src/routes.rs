@@ -6,18 +6,18 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use payctl_core::import::parse_record;
-use payctl_core::queries::AsOf;
-use payctl_core::{Context, Error, ErrorCode, clock};
+use payctl_core::{Context, Error, ErrorCode};
 use serde_json::{Map, Value, json};
 use tokio::sync::oneshot;
 
 use crate::Shared;
 use crate::problem::Problem;
+use crate::queries as q;
 use crate::writer::Job;
 
 /// The header that marks an answer given again from an idempotency record.
@@ -108,9 +108,21 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
-        .route("/v1/members/{member}", get(member))
-        .route("/v1/wallets/{member}", get(balance))
-        .route("/v1/payments/{payment}", get(payment));
+        .route("/v1/members", get(q::members))
+        .route("/v1/members/{member}", get(q::member))
+        .route("/v1/members/{member}/bank-links", get(q::links))
+        .route("/v1/bank/requests", get(q::bank_requests))
+        .route("/v1/wallets/{member}", get(q::balance))
+        .route("/v1/wallets/{member}/history", get(q::history))
+        .route("/v1/merchants", get(q::merchants))
+        .route("/v1/merchants/{merchant}", get(q::merchant))
+        .route("/v1/payments", get(q::payments))
+        .route("/v1/payments/{payment}", get(q::payment))
+        .route("/v1/settlements", get(q::settlements))
+        .route("/v1/settlements/{settlement}", get(q::settlement))
+        .route("/v1/ledger/balances", get(q::ledger_balances))
+        .route("/v1/ledger/transactions", get(q::ledger_transactions))
+        .route("/v1/events", get(q::events));
     for route in WRITE_ROUTES {
         let op = route.op;
         router = router.route(
@@ -249,52 +261,4 @@ async fn ready(State(shared): State<Arc<Shared>>) -> Response {
         Ok(Err(e)) => Problem::from(e).into_response(),
         Err(_) => Problem::from(Error::internal("the check stopped")).into_response(),
     }
-}
-
-/// Runs `read` on a read engine off the async threads and answers its value as JSON.
-async fn read_json<T: serde::Serialize + Send + 'static>(
-    shared: Arc<Shared>,
-    read: impl FnOnce(&mut payctl_core::Engine) -> Result<T, Error> + Send + 'static,
-) -> Response {
-    let answer = tokio::task::spawn_blocking(move || shared.reads.with(read)).await;
-    match answer {
-        Ok(Ok(value)) => axum::Json(value).into_response(),
-        Ok(Err(e)) => Problem::from(e).into_response(),
-        Err(_) => Problem::from(Error::internal("the read stopped")).into_response(),
-    }
-}
-
-async fn member(State(shared): State<Arc<Shared>>, Path(member): Path<String>) -> Response {
-    read_json(shared, move |e| e.member(&member, clock::now())).await
-}
-
-async fn payment(State(shared): State<Arc<Shared>>, Path(payment): Path<String>) -> Response {
-    read_json(shared, move |e| e.payment(&payment, clock::now())).await
-}
-
-/// `GET /v1/wallets/{member}[?as_of=TIME|SEQ]`: the CLI's `money balance --json`.
-async fn balance(
-    State(shared): State<Arc<Shared>>,
-    Path(member): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let as_of = match query.get("as_of") {
-        None => None,
-        Some(text) => match AsOf::parse(text) {
-            Some(point) => Some(point),
-            None => {
-                return Problem::from(Error::invalid(
-                    "as_of",
-                    text,
-                    "use an RFC 3339 time, YYYY-MM-DD or an event seq",
-                ))
-                .into_response();
-            }
-        },
-    };
-    read_json(shared, move |e| match as_of {
-        None => e.balance(&member, clock::now()),
-        Some(point) => e.balance_as_of(&member, point),
-    })
-    .await
 }

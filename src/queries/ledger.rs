@@ -38,9 +38,12 @@ pub struct LedgerLine<'a> {
 }
 
 impl Engine {
-    /// Every account's balance, in name order (zero ones kept).
+    /// Every account's balance, in the order people count (`mem_2` before `mem_10`; zero
+    /// ones kept).
     pub fn ledger_balances(&self) -> Result<Vec<AccountBalance>> {
-        self.store().ledger_balances()
+        let mut balances = self.store().ledger_balances()?;
+        balances.sort_by(|a, b| super::natural_cmp(&a.account, &b.account));
+        Ok(balances)
     }
 
     /// Balances at a past point of the log, replayed through the one fold up to it.
@@ -54,7 +57,7 @@ impl Engine {
                 balance: Decimal::new(*minor, c.minor_units()),
             })
             .collect();
-        balances.sort_by(|a, b| a.account.cmp(&b.account));
+        balances.sort_by(|a, b| super::natural_cmp(&a.account, &b.account));
         Ok(balances)
     }
 

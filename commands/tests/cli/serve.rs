@@ -398,3 +398,82 @@ fn a_non_loopback_address_is_refused_without_authentication() {
     assert_eq!(code, 2, "{v}");
     assert_eq!(crate::common::error_code(&v), "invalid_input");
 }
+
+#[test]
+fn every_read_answers_what_the_cli_prints_with_json() {
+    let store = Store::sample();
+    let server = Server::start(&store);
+    let pairs: &[(&str, &[&str])] = &[
+        ("/v1/members", &["member", "list"]),
+        (
+            "/v1/members?search=kim&limit=1",
+            &["member", "list", "--search", "kim", "--limit", "1"],
+        ),
+        (
+            "/v1/members?limit=1&offset=1",
+            &["member", "list", "--limit", "1", "--offset", "1"],
+        ),
+        ("/v1/members/mem_1", &["member", "show", "mem_1"]),
+        ("/v1/members/mem_1/bank-links", &["bank", "list", "mem_1"]),
+        ("/v1/bank/requests", &["bank", "requests"]),
+        ("/v1/wallets/mem_1", &["money", "balance", "mem_1"]),
+        (
+            "/v1/wallets/mem_1?as_of=12",
+            &["money", "balance", "mem_1", "--as-of", "12"],
+        ),
+        ("/v1/wallets/mem_1/history", &["money", "history", "mem_1"]),
+        ("/v1/merchants", &["merchant", "list"]),
+        ("/v1/merchants/mer_1", &["merchant", "show", "mer_1"]),
+        ("/v1/payments", &["payment", "list"]),
+        (
+            "/v1/payments?status=captured&merchant=mer_1",
+            &[
+                "payment",
+                "list",
+                "--status",
+                "captured",
+                "--merchant",
+                "mer_1",
+            ],
+        ),
+        ("/v1/payments/pay_1", &["payment", "show", "pay_1"]),
+        ("/v1/settlements", &["settlement", "list"]),
+        ("/v1/settlements/stl_1", &["settlement", "show", "stl_1"]),
+        ("/v1/ledger/balances", &["ledger", "balances"]),
+        (
+            "/v1/ledger/balances?as_of=2026-03-03",
+            &["ledger", "balances", "--as-of", "2026-03-03"],
+        ),
+        (
+            "/v1/ledger/transactions?account=income:fees",
+            &["ledger", "transactions", "--account", "income:fees"],
+        ),
+        (
+            "/v1/events?after=5&limit=3",
+            &["events", "--after", "5", "--limit", "3"],
+        ),
+        (
+            "/v1/events?kind=PaymentCaptured",
+            &["events", "--kind", "PaymentCaptured"],
+        ),
+    ];
+    for (path, args) in pairs {
+        let reply = server.request("GET", path, None, None);
+        assert_eq!(reply.status, 200, "GET {path}: {}", reply.body);
+        assert_eq!(
+            reply.body,
+            store.ok(args),
+            "GET {path} against payctl {args:?}"
+        );
+    }
+    let bad = server.request("GET", "/v1/members?limit=many", None, None);
+    assert_eq!(
+        (bad.status, bad.body["code"].clone()),
+        (400, json!("invalid_input"))
+    );
+    let unknown = server.request("GET", "/v1/settlements/stl_9", None, None);
+    assert_eq!(
+        (unknown.status, unknown.body["code"].clone()),
+        (404, json!("not_found"))
+    );
+}
