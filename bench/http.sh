@@ -25,6 +25,9 @@ for i in $(seq 16); do
   "$payctl" --db "$db" bank link "mem_$i" --bank KB --account "100-000-$(printf %06d "$i")" >/dev/null
   "$payctl" --db "$db" money recharge "mem_$i" 1000000 >/dev/null
 done
+secret=$("$payctl" --db "$db" --json token create --name "bench-$(date +%s)" --scope operate |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+export PAYCTL_TOKEN=$secret
 cli=$(hyperfine -N --style none --warmup 5 --runs 100 --export-json "$work/cli.json" \
   "$payctl --db '$db' remit mem_1 --to mem_2 1" >/dev/null 2>&1 &&
   python3 -c 'import json,sys; print("%.1f" % (1 / json.load(open(sys.argv[1]))["results"][0]["median"]))' "$work/cli.json")
@@ -40,7 +43,7 @@ wrk -t2 -c64 -d"${seconds}s" --latency -s bench/http-remit.lua "http://127.0.0.1
   grep -E 'Requests/sec|50%|99%|Non-2xx|requests in'
 echo
 echo "Reads: wrk, 2 threads, 64 connections, 10 s, \`GET /v1/wallets/mem_1\`:"
-wrk -t2 -c64 -d10s --latency "http://127.0.0.1:$port/v1/wallets/mem_1" |
+wrk -t2 -c64 -d10s --latency -H "Authorization: Bearer $secret" "http://127.0.0.1:$port/v1/wallets/mem_1" |
   grep -E 'Requests/sec|50%|99%|Non-2xx|requests in'
 kill -TERM "$server"; wait "$server" || true
 "$payctl" --db "$db" verify

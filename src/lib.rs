@@ -27,6 +27,7 @@ pub mod rebuild;
 pub mod replay;
 pub mod store;
 pub mod testing;
+pub mod tokens;
 pub mod verify;
 
 pub use engine::{Context, Engine, Failpoints, InitOptions, Outcome};

@@ -10,6 +10,7 @@ mod queries;
 mod read_models;
 mod records;
 mod state;
+mod tokens;
 mod unit_of_work;
 
 pub use admin::{Maintenance, Value};
@@ -21,6 +22,7 @@ pub use read_models::{
 };
 pub use records::{IdempotencyRecord, IdempotencyRecords, RecordVisit};
 pub use state::{HoldDue, StoreState};
+pub use tokens::{ApiToken, ApiTokens};
 pub use unit_of_work::UnitOfWork;
 
 pub use crate::domain::StateView;
@@ -35,6 +37,7 @@ pub trait Store:
     + StoreState
     + Queries
     + Maintenance
+    + ApiTokens
     + Send
 {
 }
@@ -48,6 +51,7 @@ impl<T> Store for T where
         + StoreState
         + Queries
         + Maintenance
+        + ApiTokens
         + Send
 {
 }

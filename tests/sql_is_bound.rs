@@ -10,6 +10,7 @@ const ALLOWED: &[&str] = &[
     "LINK_COLUMNS",
     "PAYMENT_COLUMNS",
     "MERCHANT_COLUMNS",
+    "TOKEN_COLUMNS",
     "t.name()",     // a read-model table's name, from `Table`
     "table.name()", // the same
     "table.key()",  // a table's key columns, from `Table`

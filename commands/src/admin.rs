@@ -64,7 +64,7 @@ pub struct VerifyArgs {
 #[command(after_help = "Example:\n  payctl rebuild && payctl verify")]
 pub struct RebuildArgs {}
 
-fn parse_duration_secs(text: &str) -> Option<i64> {
+pub(crate) fn parse_duration_secs(text: &str) -> Option<i64> {
     let (num, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
     let n: i64 = num.parse().ok()?;
     let factor = match unit {

@@ -9,7 +9,7 @@ use clap::{Args, Command as Tree, FromArgMatches, Subcommand};
 
 use crate::{ABOUT, AFTER_HELP, Cli, CompletionsArgs, Globals, ManArgs, TuiArgs, VERSION};
 use crate::{admin, bank, demo, events, export, import, ledger, member, merchant, money};
-use crate::{pay, remit, serve, settle, store};
+use crate::{pay, remit, serve, settle, store, token};
 
 /// What a group of subcommands (`payctl member …`) says of itself, shared with the derive.
 pub struct Group {
@@ -44,6 +44,10 @@ pub const SETTLEMENT: Group = Group {
 pub const STORE: Group = Group {
     about: "The store itself: copy it between SQLite and PostgreSQL",
     example: "Example:\n  payctl store copy --from ./books.db --to 'postgres://payctl@db.internal/books'",
+};
+pub const TOKEN: Group = Group {
+    about: "The HTTP API's bearer tokens: create (the secret shown once), list, revoke",
+    example: "Example:\n  payctl token create --name shop-web --scope operate --expires 90d",
 };
 pub const LEDGER: Group = Group {
     about: "The double-entry ledger: balances and transactions",
@@ -124,6 +128,7 @@ fn subcommand(name: &str) -> Option<Tree> {
         "backup" => args::<export::BackupArgs>("backup"),
         "store" => group::<store::StoreCommand>("store", &STORE),
         "serve" => args::<serve::ServeArgs>("serve"),
+        "token" => group::<token::TokenCommand>("token", &TOKEN),
         "demo" => args::<demo::DemoArgs>("demo"),
         "verify" => args::<admin::VerifyArgs>("verify"),
         "rebuild" => args::<admin::RebuildArgs>("rebuild"),

@@ -23,6 +23,7 @@ mod serve;
 mod settings;
 mod settle;
 mod store;
+mod token;
 mod write;
 
 use std::io::IsTerminal;
@@ -148,6 +149,12 @@ enum Command {
     )]
     Store(store::StoreCommand),
     Serve(serve::ServeArgs),
+    #[command(
+        subcommand,
+        about = cli_tree::TOKEN.about,
+        after_help = cli_tree::TOKEN.example
+    )]
+    Token(token::TokenCommand),
     Demo(demo::DemoArgs),
     Verify(admin::VerifyArgs),
     Rebuild(admin::RebuildArgs),
@@ -290,6 +297,7 @@ fn main() {
         Command::Backup(a) => export::run_backup(a, &app),
         Command::Store(c) => store::run(c, &app),
         Command::Serve(a) => serve::run(a, &app),
+        Command::Token(c) => token::run(c, &app),
         Command::Demo(a) => demo::run(a, &app),
         Command::Verify(a) => admin::run_verify(a, &app),
         Command::Rebuild(a) => admin::run_rebuild(a, &app),

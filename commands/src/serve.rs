@@ -10,18 +10,22 @@ use crate::exit::{CmdResult, invalid};
 use crate::write::{busy_timeout, require_store_dir};
 
 /// Serve the platform's HTTP API: every write as a POST under /v1 (its body the import format's
-/// fields; `Idempotency-Key` header), reads, /healthz and /readyz. Concurrent writes are
+/// fields; `Idempotency-Key` header), every read as a GET, /healthz and /readyz. Every /v1
+/// request needs `Authorization: Bearer SECRET` (`payctl token create`). Concurrent writes are
 /// committed together in one transaction, each answered after the commit. Stops on SIGTERM or
 /// Ctrl-C, finishing the writes it accepted.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  payctl --db ./books.db serve\n  payctl serve --listen 127.0.0.1:9000\n  curl -s -X POST localhost:8080/v1/members -H 'Idempotency-Key: k1' \\\n    -d '{\"name\":\"Kim Minji\",\"email\":\"minji@example.com\"}'"
+    after_help = "Examples:\n  payctl --db ./books.db serve\n  payctl serve --listen 127.0.0.1:9000\n  curl -s -X POST localhost:8080/v1/members -H \"Authorization: Bearer $TOKEN\" -H 'Idempotency-Key: k1' \\\n    -d '{\"name\":\"Kim Minji\",\"email\":\"minji@example.com\"}'"
 )]
 pub struct ServeArgs {
-    /// Address to listen on (port 0: any free port, printed at start). Loopback only: the API
-    /// has no authentication yet.
+    /// Address to listen on (port 0: any free port, printed at start).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// Listen on a non-loopback address without TLS: tokens then cross the network in the
+    /// clear (payctl serves no TLS yet; put a TLS proxy in front).
+    #[arg(long)]
+    insecure: bool,
     /// Write requests that may wait for the writer; beyond it, 503 with Retry-After.
     #[arg(long, value_name = "N", default_value_t = 1024)]
     queue: usize,
@@ -31,11 +35,12 @@ pub struct ServeArgs {
 }
 
 pub fn run(a: ServeArgs, app: &App) -> CmdResult {
-    if !a.listen.ip().is_loopback() {
+    if !a.listen.ip().is_loopback() && !a.insecure {
         return Err(invalid(
             "listen",
             &a.listen.to_string(),
-            "is not a loopback address: the HTTP API has no authentication yet",
+            "is not a loopback address: bearer tokens would cross the network in the clear \
+             (payctl serves no TLS yet); put a TLS proxy in front and pass --insecure",
         ));
     }
     require_store_dir(app)?;

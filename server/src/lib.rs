@@ -2,6 +2,7 @@
 //! that commits many requests in one transaction, each atomic on its own (as import lines are),
 //! and answers each only after the commit; reads run on engines of their own.
 
+mod auth;
 mod problem;
 mod queries;
 mod reads;
@@ -21,7 +22,8 @@ pub use routes::WRITE_ROUTES;
 pub struct ServeOptions {
     pub db: PathBuf,
     pub listen: SocketAddr,
-    /// Recorded on every event written through the server.
+    /// Recorded on the store's first event when the server creates the store (requests act
+    /// as their token's name).
     pub actor: String,
     /// How long a write waits for another process's write transaction.
     pub busy_timeout: Duration,
@@ -48,7 +50,6 @@ pub enum ServeError {
 pub(crate) struct Shared {
     pub writer: writer::WriterHandle,
     pub reads: reads::ReadPool,
-    pub actor: String,
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the writes it accepted. `ready` is called with
@@ -58,7 +59,6 @@ pub fn serve(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()
     let shared = Arc::new(Shared {
         writer,
         reads: reads::ReadPool::new(options.db.clone(), options.busy_timeout),
-        actor: options.actor.clone(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -70,6 +70,28 @@ impl IntoResponse for Problem {
     }
 }
 
+/// A request refused before it reached the engine: 401 (no usable token) or 403 (a token whose
+/// scope does not allow it). Codes of the API's own, beside the SPEC's.
+pub fn denied(status: StatusCode, code: &str, detail: &str) -> Response {
+    let body = json!({
+        "type": format!("urn:payctl:error:{code}"),
+        "title": code,
+        "status": status.as_u16(),
+        "detail": detail,
+        "code": code,
+    });
+    let mut response = (status, body.to_string()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    if status == StatusCode::UNAUTHORIZED {
+        headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Extension, Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use payctl_core::import::parse_record;
@@ -16,6 +17,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::oneshot;
 
 use crate::Shared;
+use crate::auth::{self, Actor};
 use crate::problem::Problem;
 use crate::queries as q;
 use crate::writer::Job;
@@ -105,9 +107,7 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
 ];
 
 pub fn router(shared: Arc<Shared>) -> Router {
-    let mut router = Router::new()
-        .route("/healthz", get(|| async { "ok\n" }))
-        .route("/readyz", get(ready))
+    let mut api = Router::new()
         .route("/v1/members", get(q::members))
         .route("/v1/members/{member}", get(q::member))
         .route("/v1/members/{member}/bank-links", get(q::links))
@@ -125,12 +125,18 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/events", get(q::events));
     for route in WRITE_ROUTES {
         let op = route.op;
-        router = router.route(
+        api = api.route(
             route.path,
-            post(move |state, path, headers, body| write(state, op, path, headers, body)),
+            post(move |state, actor, path, headers, body| {
+                write(state, actor, op, path, headers, body)
+            }),
         );
     }
-    router
+    let api = api.route_layer(from_fn_with_state(shared.clone(), auth::require_token));
+    Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(ready))
+        .merge(api)
         .fallback(|| async { Problem::from(Error::new(ErrorCode::NotFound, "no such route")) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(shared)
@@ -139,12 +145,13 @@ pub fn router(shared: Arc<Shared>) -> Router {
 /// A write: the body and the path make an import record, the writer runs it.
 async fn write(
     State(shared): State<Arc<Shared>>,
+    Extension(actor): Extension<Actor>,
     op: &'static str,
     Path(params): Path<HashMap<String, String>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match submit(&shared, op, params, &headers, &body).await {
+    match submit(&shared, actor, op, params, &headers, &body).await {
         Ok(response) => response,
         Err(problem) => problem.into_response(),
     }
@@ -152,6 +159,7 @@ async fn write(
 
 async fn submit(
     shared: &Shared,
+    actor: Actor,
     op: &'static str,
     params: HashMap<String, String>,
     headers: &HeaderMap,
@@ -173,7 +181,7 @@ async fn submit(
         command: operation.command,
         ctx: Context {
             at: operation.at,
-            actor: shared.actor.clone(),
+            actor: actor.0,
             idempotency_key: key,
         },
         reply,

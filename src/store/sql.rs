@@ -10,6 +10,7 @@ mod maintenance;
 mod queries;
 mod read_models;
 mod state;
+mod tokens;
 
 use crate::digest::{Digests, Salt};
 use crate::error::{Error, ErrorCode, Result};

@@ -98,41 +98,47 @@ impl SqlStore<SqliteConn> {
     }
 }
 
-/// The first bytes of every SQLite database file.
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
-
 /// A file that is not an SQLite database (an empty file, a text file) is refused, saying what it
-/// is: payctl never turns a file it did not make into a store.
+/// is: payctl never turns a file it did not make into a store. The file is only looked at
+/// (`stat`) here and read through SQLite (`refuse_foreign_schema`): opening and closing it
+/// with std::fs would drop the POSIX locks this process's other connections hold on it (a
+/// server's), and another process closing its connection would then delete the WAL under them.
 fn refuse_foreign_file(path: &Path) -> Result<()> {
-    use std::io::Read;
-    let shown = path.display();
-    let mut file = std::fs::File::open(path)
-        .map_err(|e| Error::new(ErrorCode::StoreMissing, format!("cannot open {shown}: {e}")))?;
-    let mut head = Vec::with_capacity(16);
-    file.by_ref()
-        .take(16)
-        .read_to_end(&mut head)
-        .map_err(|e| Error::new(ErrorCode::StoreCorrupt, format!("cannot read {shown}: {e}")))?;
-    let what = if head.is_empty() {
-        "an empty file (0 bytes)"
-    } else if head.as_slice() != SQLITE_HEADER {
-        "not an SQLite database"
-    } else {
-        return Ok(());
-    };
-    Err(Error::new(
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Error::new(
+            ErrorCode::StoreMissing,
+            format!("cannot open {}: {e}", path.display()),
+        )
+    })?;
+    if meta.len() == 0 {
+        return Err(not_a_store(path, "an empty file (0 bytes)"));
+    }
+    Ok(())
+}
+
+fn not_a_store(path: &Path, what: &str) -> Error {
+    Error::new(
         ErrorCode::StoreCorrupt,
         format!(
-            "{shown} is {what}, not a payctl store: point --db at a store, or remove the file \
-             and run `payctl init` to create one there"
+            "{} is {what}, not a payctl store: point --db at a store, or remove the file \
+             and run `payctl init` to create one there",
+            path.display()
         ),
-    ))
+    )
 }
 
 /// An SQLite database payctl did not make (every store has a schema version) is refused
 /// before anything is written to it.
 fn refuse_foreign_schema(conn: &Connection, path: &Path) -> Result<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let version: i64 = match conn.query_row("PRAGMA user_version", [], |r| r.get(0)) {
+        Ok(v) => v,
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            return Err(not_a_store(path, "not an SQLite database"));
+        }
+        Err(e) => return Err(e.into()),
+    };
     if version > 0 {
         return Ok(());
     }

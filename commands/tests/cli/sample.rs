@@ -117,8 +117,8 @@ fn store_created_by_a_write_is_private_and_records_the_actor() {
     let store = Store::sample();
     assert_eq!(store.sql("SELECT DISTINCT actor FROM events;"), "test");
     if on_postgres() {
-        // A server's store is a schema, made by the same first migration.
-        assert_eq!(store.sql("SELECT version FROM schema_version;"), "1");
+        // A server's store is a schema, made by the same numbered migrations.
+        assert_eq!(store.sql("SELECT version FROM schema_version;"), "2");
         return;
     }
     #[cfg(unix)]
@@ -131,5 +131,27 @@ fn store_created_by_a_write_is_private_and_records_the_actor() {
         assert_eq!(mode & 0o777, 0o600, "store file mode {mode:o}");
     }
     assert_eq!(store.sql("PRAGMA journal_mode;"), "wal");
-    assert_eq!(store.sql("PRAGMA user_version;"), "1");
+    assert_eq!(store.sql("PRAGMA user_version;"), "2");
+}
+
+/// A store made before the API's tokens (schema 1) is migrated when next opened: its books
+/// unchanged, its tokens table made.
+#[test]
+fn a_store_of_the_previous_schema_is_migrated_when_opened() {
+    let store = Store::sample();
+    let before = store.fingerprint();
+    store.sql(&format!(
+        "DROP TABLE api_tokens; {}",
+        store.set_schema_version_sql(1)
+    ));
+    assert_eq!(store.fingerprint(), before, "the books read the same");
+    let v = store.ok(&["token", "create", "--name", "ops", "--scope", "read"]);
+    assert!(v["secret"].as_str().is_some_and(|s| s.starts_with("pct_")));
+    let version = if crate::common::on_postgres() {
+        store.sql("SELECT version FROM schema_version;")
+    } else {
+        store.sql("PRAGMA user_version;")
+    };
+    assert_eq!(version, "2");
+    assert_eq!(store.ok(&["verify"])["ok"], true);
 }

@@ -16,6 +16,8 @@ use crate::common::{Store, sample_lines};
 pub struct Server {
     child: Child,
     pub addr: String,
+    /// An admin token's secret, sent with every request `request` makes.
+    pub token: String,
 }
 
 pub struct Reply {
@@ -26,6 +28,10 @@ pub struct Reply {
 
 impl Server {
     pub fn start(store: &Store) -> Server {
+        // A name of its own per start: a store may be served again (the crash loop).
+        static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let token = new_token(store, &format!("test-{n}"), "admin", None);
         let mut child = store
             .command()
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -44,7 +50,7 @@ impl Server {
             .and_then(|rest| rest.split_whitespace().next())
             .unwrap_or_else(|| panic!("no address in {first:?}"))
             .to_string();
-        Server { child, addr }
+        Server { child, addr, token }
     }
 
     pub fn request(
@@ -54,7 +60,8 @@ impl Server {
         key: Option<&str>,
         body: Option<&str>,
     ) -> Reply {
-        try_request(&self.addr, method, path, key, body).expect("an answer from the server")
+        try_request(&self.addr, Some(&self.token), method, path, key, body)
+            .expect("an answer from the server")
     }
     pub fn post(&self, path: &str, key: Option<&str>, body: &Value) -> Reply {
         self.request("POST", path, key, Some(&body.to_string()))
@@ -80,6 +87,7 @@ impl Server {
 /// up before answering whole.
 pub fn try_request(
     addr: &str,
+    token: Option<&str>,
     method: &str,
     path: &str,
     key: Option<&str>,
@@ -90,8 +98,11 @@ pub fn try_request(
     let key = key
         .map(|k| format!("Idempotency-Key: {k}\r\n"))
         .unwrap_or_default();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{key}\
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{key}{auth}\
          Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
@@ -115,6 +126,16 @@ pub fn try_request(
         headers,
         body,
     })
+}
+
+/// A new token's secret (`payctl token create`).
+pub fn new_token(store: &Store, name: &str, scope: &str, expires: Option<&str>) -> String {
+    let mut args = vec!["token", "create", "--name", name, "--scope", scope];
+    if let Some(e) = expires {
+        args.extend(["--expires", e]);
+    }
+    let v = store.ok(&args);
+    v["secret"].as_str().expect("a secret").to_string()
 }
 
 impl Drop for Server {
@@ -392,11 +413,93 @@ fn concurrent_writers_are_committed_together_and_lose_nothing() {
 }
 
 #[test]
-fn a_non_loopback_address_is_refused_without_authentication() {
+fn a_non_loopback_address_is_refused_without_tls_unless_insecure() {
     let store = Store::new();
     let (code, v) = store.json(&["serve", "--listen", "0.0.0.0:0"]);
     assert_eq!(code, 2, "{v}");
     assert_eq!(crate::common::error_code(&v), "invalid_input");
+    assert!(
+        crate::common::error_message(&v).contains("--insecure"),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_write_without_a_usable_token_is_refused_and_writes_nothing() {
+    let store = Store::linked();
+    let server = Server::start(&store);
+    let reader = new_token(&store, "dashboard", "read", None);
+    let fleeting = new_token(&store, "fleeting", "operate", Some("1s"));
+    let revoked = new_token(&store, "gone", "operate", None);
+    store.ok(&["token", "revoke", "gone"]);
+    let operator = new_token(&store, "shop-web", "operate", None);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let before = events(&store);
+    let body = r#"{"amount":"1000"}"#;
+    let path = "/v1/wallets/mem_1/recharge";
+    let cases: [(Option<&str>, u16, &str); 5] = [
+        (None, 401, "unauthorized"),
+        (Some("pct_0123456789"), 401, "unauthorized"),
+        (Some(&fleeting), 401, "unauthorized"),
+        (Some(&revoked), 401, "unauthorized"),
+        (Some(&reader), 403, "forbidden"),
+    ];
+    for (token, status, code) in cases {
+        let reply =
+            try_request(&server.addr, token, "POST", path, None, Some(body)).expect("an answer");
+        assert_eq!(
+            (reply.status, reply.body["code"].as_str()),
+            (status, Some(code)),
+            "{token:?}"
+        );
+        assert!(reply.headers["content-type"].starts_with("application/problem+json"));
+        assert_eq!(events(&store), before, "{token:?} wrote nothing");
+    }
+    let read = try_request(
+        &server.addr,
+        Some(&reader),
+        "GET",
+        "/v1/wallets/mem_1",
+        None,
+        None,
+    )
+    .expect("an answer");
+    assert_eq!(read.status, 200, "a read token reads");
+    let ok = try_request(
+        &server.addr,
+        Some(&operator),
+        "POST",
+        path,
+        None,
+        Some(body),
+    )
+    .expect("an answer");
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let last = store.ok(&["events", "--after", &before.to_string()]);
+    let actors: Vec<&str> = last["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["actor"].as_str())
+        .collect();
+    assert!(
+        !actors.is_empty() && actors.iter().all(|a| *a == "shop-web"),
+        "{actors:?}"
+    );
+    let health = try_request(&server.addr, None, "GET", "/healthz", None, None).expect("answer");
+    assert_eq!(health.status, 200, "health needs no token");
+    let listed = store.ok(&["token", "list"]);
+    let names: Vec<&str> = listed["tokens"]
+        .as_array()
+        .expect("tokens")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert_eq!(names[1..], ["dashboard", "fleeting", "gone", "shop-web"]);
+    assert!(
+        !listed.to_string().contains("pct_"),
+        "no secret is ever listed"
+    );
 }
 
 #[test]

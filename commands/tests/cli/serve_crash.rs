@@ -44,7 +44,7 @@ fn writes_acknowledged_before_a_kill_are_kept_once_and_retries_answer_them() {
     let mut killed_with_pending = 0usize;
     for round in 0..rounds() {
         let server = Server::start(&store);
-        let addr = server.addr.clone();
+        let (addr, token) = (server.addr.clone(), server.token.clone());
         let mut keys: Vec<String> = std::mem::take(&mut *pending.lock().expect("pending"));
         keys.extend((0..CLIENTS * 40).map(|_| {
             next += 1;
@@ -55,11 +55,20 @@ fn writes_acknowledged_before_a_kill_are_kept_once_and_retries_answer_them() {
             .collect();
         std::thread::scope(|s| {
             for mine in &per_client {
-                let (addr, body, acknowledged, pending) = (&addr, &body, &acknowledged, &pending);
+                let (addr, token, body) = (&addr, &token, &body);
+                let (acknowledged, pending) = (&acknowledged, &pending);
                 s.spawn(move || {
                     let mut unanswered = Vec::new();
                     for key in mine {
-                        match try_request(addr, "POST", "/v1/remittances", Some(key), Some(body)) {
+                        let sent = try_request(
+                            addr,
+                            Some(token),
+                            "POST",
+                            "/v1/remittances",
+                            Some(key),
+                            Some(body),
+                        );
+                        match sent {
                             Some(reply) => {
                                 assert_eq!(reply.status, 200, "{key}: {}", reply.body);
                                 let id = reply.body["id"].as_str().unwrap_or_default().to_string();

@@ -4,7 +4,7 @@
 //! version is the row of `schema_version`. Append-only: never edit a shipped entry.
 
 /// Each entry moves the schema from version `index` to `index + 1`.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
 
 const MIGRATION_1: &str = r#"
 CREATE TABLE schema_version (version BIGINT NOT NULL);
@@ -227,5 +227,18 @@ CREATE TABLE ledger_postings (
 CREATE TABLE ledger_balances (
     account       TEXT COLLATE "C" PRIMARY KEY,
     balance_minor BIGINT NOT NULL
+);
+"#;
+
+/// The HTTP API's bearer tokens (see the SQLite schema).
+const MIGRATION_2: &str = r#"
+CREATE TABLE api_tokens (
+    id          BIGINT PRIMARY KEY,
+    name        TEXT COLLATE "C" NOT NULL UNIQUE,
+    scope       TEXT NOT NULL,
+    secret_hash TEXT COLLATE "C" NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT,
+    revoked_at  TEXT
 );
 "#;

@@ -1,7 +1,7 @@
 //! Numbered migrations, keyed on `PRAGMA user_version`. Append-only: never edit a shipped entry.
 
 /// Each entry moves the schema from version `index` to `index + 1`.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
 
 /// The read models' secondary indexes, as the schema creates them: they serve queries, never
 /// the fold, so `rebuild` drops them and builds each once at the end. A test keeps this list
@@ -256,4 +256,18 @@ CREATE TABLE ledger_postings (
     PRIMARY KEY (seq, idx)
 ) WITHOUT ROWID;
 CREATE TABLE ledger_balances (account TEXT PRIMARY KEY, balance_minor INTEGER NOT NULL) WITHOUT ROWID;
+"#;
+
+/// The HTTP API's bearer tokens: kept only as hashes; outside the event log (who may call the
+/// API is not a fact of the books).
+const MIGRATION_2: &str = r#"
+CREATE TABLE api_tokens (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    scope       TEXT NOT NULL,
+    secret_hash TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT,
+    revoked_at  TEXT
+);
 "#;
