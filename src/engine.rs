@@ -341,7 +341,8 @@ impl Engine {
         }
     }
 
-    fn finish<T>(&mut self, result: Result<T>) -> Result<T> {
+    /// Commits the open transaction after `result`, or abandons it after an error.
+    pub(crate) fn finish<T>(&mut self, result: Result<T>) -> Result<T> {
         match result {
             Ok(v) => {
                 self.commit()?;

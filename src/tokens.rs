@@ -171,16 +171,8 @@ impl Engine {
     /// Runs `f` in a write transaction of its own, committed when it succeeds.
     fn in_write<T>(&mut self, f: impl FnOnce(&mut Engine) -> Result<T>) -> Result<T> {
         self.begin()?;
-        match f(self) {
-            Ok(v) => {
-                self.commit()?;
-                Ok(v)
-            }
-            Err(e) => {
-                self.rollback();
-                Err(e)
-            }
-        }
+        let result = f(self);
+        self.finish(result)
     }
 }
 

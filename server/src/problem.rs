@@ -46,24 +46,14 @@ impl IntoResponse for Problem {
         let code = self.error.code;
         let status =
             StatusCode::from_u16(status_of(code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = json!({
-            "type": format!("urn:payctl:error:{}", code.as_str()),
-            "title": code.as_str(),
-            "status": status.as_u16(),
-            "detail": self.error.message,
-            "code": code.as_str(),
-            "replayed": self.replayed,
-        });
-        let mut response = (status, body.to_string()).into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
+        let mut response = respond(
+            status,
+            code.as_str(),
+            &self.error.message,
+            Some(self.replayed),
         );
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        }
         if self.replayed {
+            let headers = response.headers_mut();
             headers.insert(crate::routes::REPLAYED, HeaderValue::from_static("true"));
         }
         response
@@ -73,19 +63,30 @@ impl IntoResponse for Problem {
 /// A request refused before it reached the engine: 401 (no usable token) or 403 (a token whose
 /// scope does not allow it). Codes of the API's own, beside the SPEC's.
 pub fn denied(status: StatusCode, code: &str, detail: &str) -> Response {
-    let body = json!({
+    respond(status, code, detail, None)
+}
+
+/// The problem document and its headers (`Retry-After` on 503, `WWW-Authenticate` on 401).
+fn respond(status: StatusCode, code: &str, detail: &str, replayed: Option<bool>) -> Response {
+    let mut body = json!({
         "type": format!("urn:payctl:error:{code}"),
         "title": code,
         "status": status.as_u16(),
         "detail": detail,
         "code": code,
     });
+    if let Some(replayed) = replayed {
+        body["replayed"] = json!(replayed);
+    }
     let mut response = (status, body.to_string()).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/problem+json"),
     );
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
     if status == StatusCode::UNAUTHORIZED {
         headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
