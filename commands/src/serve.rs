@@ -9,9 +9,11 @@ use crate::App;
 use crate::exit::{CmdResult, invalid};
 use crate::write::{busy_timeout, require_store_dir};
 
-/// Serve the platform's HTTP API: every write as a POST under /v1 (its body the import format's
-/// fields; `Idempotency-Key` header), every read as a GET, /healthz and /readyz. Every /v1
-/// request needs `Authorization: Bearer SECRET` (`payctl token create`). Concurrent writes are
+/// Serve the platform's HTTP API: every write and read of the CLI, behind bearer tokens.
+///
+/// Every write is a POST under /v1 (its body the import format's fields; `Idempotency-Key`
+/// header), every read a GET; /healthz and /readyz need no token. Every /v1 request needs
+/// `Authorization: Bearer SECRET` (`payctl token create`). Concurrent writes are
 /// committed together in one transaction, each answered after the commit. Stops on SIGTERM or
 /// Ctrl-C, finishing the writes it accepted.
 #[derive(Debug, Args)]
