@@ -139,6 +139,24 @@ pub fn not_changed(sql: &str, changed: usize, rows: usize) -> Error {
     ))
 }
 
+/// An event's values in the log's column order (seq, stream, version, kind, schema, payload,
+/// recorded_at, effective_at, actor, idempotency_key, hash): what either database's insert binds.
+pub fn event_params(env: &crate::event::Envelope) -> [Param<'_>; 11] {
+    [
+        env.seq.into(),
+        Param::Text(&env.stream),
+        env.version.into(),
+        Param::Text(&env.kind),
+        env.schema.into(),
+        Param::Text(&env.payload),
+        Param::Text(&env.recorded_at),
+        Param::Text(&env.effective_at),
+        Param::Text(&env.actor),
+        env.idempotency_key.as_deref().into(),
+        Param::Text(&env.hash),
+    ]
+}
+
 /// The error for an event whose place in its stream another command took.
 pub fn stream_taken(stream: &str) -> Error {
     Error::new(

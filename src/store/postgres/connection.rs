@@ -16,7 +16,7 @@ use crate::event::Envelope;
 use crate::ports::{Store, Value};
 use crate::projections::rows::{Row, Table, Values};
 use crate::store::sql::{
-    Dialect, Owned, Param, SqlConn, SqlRow, not_changed, not_written, stream_taken,
+    Dialect, Owned, Param, SqlConn, SqlRow, event_params, not_changed, not_written, stream_taken,
 };
 
 /// A `Param` bound as the parameter's type asks (PostgreSQL types every parameter).
@@ -272,19 +272,7 @@ impl SqlConn for PgConn {
     fn insert_event(&self, env: &Envelope) -> Result<()> {
         // A (stream, version) already taken inserts nothing (and does not end the transaction):
         // the check of the one row it must insert says so.
-        let params = [
-            env.seq.into(),
-            Param::Text(&env.stream),
-            env.version.into(),
-            Param::Text(&env.kind),
-            env.schema.into(),
-            Param::Text(&env.payload),
-            Param::Text(&env.recorded_at),
-            Param::Text(&env.effective_at),
-            Param::Text(&env.actor),
-            env.idempotency_key.as_deref().into(),
-            Param::Text(&env.hash),
-        ];
+        let params = event_params(env);
         self.free_client()?.later(
             INSERT_EVENT,
             params.iter().map(Param::owned).collect(),

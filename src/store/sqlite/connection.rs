@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::event::Envelope;
 use crate::ports::{Store, Value};
 use crate::projections::rows::{Row, Table, Values};
-use crate::store::sql::{Dialect, Param, SqlConn, SqlRow, not_written, stream_taken};
+use crate::store::sql::{Dialect, Param, SqlConn, SqlRow, event_params, not_written, stream_taken};
 
 /// `INSERT INTO <table> (<columns>) VALUES (?1, …)` for each table, made once.
 fn insert_sql(table: Table) -> &'static str {
@@ -218,19 +218,7 @@ impl SqlConn for SqliteConn {
             "INSERT INTO events (seq, stream, version, kind, schema, payload, recorded_at,
                                  effective_at, actor, idempotency_key, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            &[
-                env.seq.into(),
-                Param::Text(&env.stream),
-                env.version.into(),
-                Param::Text(&env.kind),
-                env.schema.into(),
-                Param::Text(&env.payload),
-                Param::Text(&env.recorded_at),
-                Param::Text(&env.effective_at),
-                Param::Text(&env.actor),
-                env.idempotency_key.as_deref().into(),
-                Param::Text(&env.hash),
-            ],
+            &event_params(env),
         )?
         .raw_execute();
         match inserted {
