@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use clap::Args;
-use payctl_server::{ServeError, ServeOptions};
+use payctl_server::{LogFormat, ServeError, ServeOptions};
 
 use crate::App;
 use crate::exit::{CmdResult, invalid};
@@ -12,8 +12,9 @@ use crate::write::{busy_timeout, require_store_dir};
 /// Serve the platform's HTTP API: every write and read of the CLI, behind bearer tokens.
 ///
 /// Every write is a POST under /v1 (its body the import format's fields; `Idempotency-Key`
-/// header), every read a GET; /healthz and /readyz need no token. Every /v1 request needs
-/// `Authorization: Bearer SECRET` (`payctl token create`). Concurrent writes are
+/// header), every read a GET; /healthz, /readyz, /metrics, /openapi.json and /docs need no
+/// token. Every /v1 request needs `Authorization: Bearer SECRET` (`payctl token create`):
+/// reads scope read, writes operate, /v1/import and /v1/verify admin. Concurrent writes are
 /// committed together in one transaction, each answered after the commit. Stops on SIGTERM or
 /// Ctrl-C, finishing the writes it accepted.
 #[derive(Debug, Args)]
@@ -34,6 +35,10 @@ pub struct ServeArgs {
     /// Most write requests committed in one transaction.
     #[arg(long, value_name = "N", default_value_t = 256)]
     batch: usize,
+    /// The request log on stderr, one line per request (id, method, route, status, latency,
+    /// actor): text, json, or off.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "off"])]
+    log: String,
 }
 
 pub fn run(a: ServeArgs, app: &App) -> CmdResult {
@@ -54,6 +59,11 @@ pub fn run(a: ServeArgs, app: &App) -> CmdResult {
         queue: a.queue,
         max_batch: a.batch,
     };
+    payctl_server::init_logs(match a.log.as_str() {
+        "json" => LogFormat::Json,
+        "off" => LogFormat::Off,
+        _ => LogFormat::Text,
+    });
     let store = app.db_shown();
     let served = payctl_server::serve(options, |addr| {
         // The first line says where: tests and scripts read the port from it.

@@ -53,6 +53,8 @@ mod rebuild;
 mod sample;
 #[path = "cli/serve.rs"]
 mod serve;
+#[path = "cli/serve_api.rs"]
+mod serve_api;
 #[path = "cli/serve_crash.rs"]
 mod serve_crash;
 #[path = "cli/store_copy.rs"]

@@ -1,5 +1,5 @@
 //! Every /v1 request carries `Authorization: Bearer SECRET` of a token whose scope allows it:
-//! GET needs read, a write operate. The token's name is the actor of what the request writes.
+//! GET needs read, a write operate, import and verify admin. The token's name is the actor of what the request writes.
 
 use std::sync::Arc;
 
@@ -17,16 +17,21 @@ use crate::problem::{Problem, denied};
 #[derive(Debug, Clone)]
 pub struct Actor(pub String);
 
+/// The middleware's state: the server, and the scope its routes need (`None`: GET needs read,
+/// any other method operate).
+pub type Guard = (Arc<Shared>, Option<Scope>);
+
 pub async fn require_token(
-    State(shared): State<Arc<Shared>>,
+    State((shared, scope)): State<Guard>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let needed = if request.method() == Method::GET || request.method() == Method::HEAD {
+    let by_method = if request.method() == Method::GET || request.method() == Method::HEAD {
         Scope::Read
     } else {
         Scope::Operate
     };
+    let needed = scope.unwrap_or(by_method);
     let secret = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -78,6 +83,10 @@ pub async fn require_token(
             ),
         );
     }
-    request.extensions_mut().insert(Actor(token.name));
-    next.run(request).await
+    let actor = Actor(token.name);
+    request.extensions_mut().insert(actor.clone());
+    let mut response = next.run(request).await;
+    // For the request log, which runs outside this layer.
+    response.extensions_mut().insert(actor);
+    response
 }

@@ -2,11 +2,17 @@
 //! that commits many requests in one transaction, each atomic on its own (as import lines are),
 //! and answers each only after the commit; reads run on engines of their own.
 
+mod admin;
 mod auth;
+mod metrics;
+mod observe;
+mod openapi;
+mod operations;
 mod problem;
 mod queries;
 mod reads;
 mod routes;
+mod stream;
 mod writer;
 
 use std::net::SocketAddr;
@@ -14,8 +20,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use openapi::document as openapi_document;
+pub use operations::{READ_ROUTES, WRITE_ROUTES};
 pub use problem::status_of;
-pub use routes::WRITE_ROUTES;
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -48,18 +55,35 @@ pub enum ServeError {
 
 /// What the handlers share.
 pub(crate) struct Shared {
+    pub db: PathBuf,
+    pub busy_timeout: Duration,
     pub writer: writer::WriterHandle,
     pub reads: reads::ReadPool,
+    pub metrics: Arc<metrics::Metrics>,
+    /// Woken after each commit of the writer (the event stream waits on it).
+    pub committed: Arc<tokio::sync::Notify>,
+    /// Turns true when the server starts to stop: open event streams end.
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the writes it accepted. `ready` is called with
 /// the bound address once the server accepts connections (`--listen 127.0.0.1:0` picks a port).
 pub fn serve(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
-    let (writer, writer_thread) = writer::start(&options)?;
+    let metrics = Arc::new(metrics::Metrics::default());
+    let committed = Arc::new(tokio::sync::Notify::new());
+    let (writer, writer_thread) = writer::start(&options, metrics.clone(), committed.clone())?;
     let shared = Arc::new(Shared {
+        db: options.db.clone(),
+        busy_timeout: options.busy_timeout,
         writer,
         reads: reads::ReadPool::new(options.db.clone(), options.busy_timeout),
+        metrics,
+        committed,
+        stopping: tokio::sync::watch::Sender::new(false),
     });
+    let router = routes::router(shared.clone()).map_err(|e| {
+        payctl_core::Error::internal(format!("the OpenAPI document does not read: {e}"))
+    })?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -71,8 +95,12 @@ pub fn serve(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()
                 source,
             })?;
         ready(listener.local_addr()?);
-        axum::serve(listener, routes::router(shared.clone()))
-            .with_graceful_shutdown(shutdown_signal())
+        let stopping = shared.stopping.clone();
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                stopping.send_replace(true);
+            })
             .await?;
         Ok::<(), ServeError>(())
     });
@@ -101,4 +129,25 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
+}
+
+/// How the server writes its request log (on stderr, one line per request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+    Off,
+}
+
+/// Installs the request log; call once, from the binary.
+pub fn init_logs(format: LogFormat) {
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Off => Ok(()),
+    };
 }

@@ -66,6 +66,47 @@ pub fn denied(status: StatusCode, code: &str, detail: &str) -> Response {
     respond(status, code, detail, None)
 }
 
+/// An error the framework answered itself (413, 405, a path or query it could not read) made
+/// a problem like every other; its status and headers stay.
+pub async fn ensure_problem(response: Response) -> Response {
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (code, detail) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the body is too large"),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "this route does not take that method")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "send application/json"),
+        StatusCode::NOT_FOUND => ("not_found", "no such route"),
+        s if s.is_server_error() => ("internal", "the server failed to answer"),
+        _ => (
+            "invalid_input",
+            "the request's path, query or headers could not be read",
+        ),
+    };
+    let (parts, body) = response.into_parts();
+    // The framework's own words, when it gave a short text.
+    let said = axum::body::to_bytes(body, 4096)
+        .await
+        .ok()
+        .and_then(|b| String::from_utf8(b.to_vec()).ok())
+        .filter(|t| !t.trim().is_empty());
+    let detail = said.as_deref().map_or(detail, str::trim);
+    let mut answer = respond(status, code, detail, None);
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    answer
+}
+
 /// The problem document and its headers (`Retry-After` on 503, `WWW-Authenticate` on 401).
 fn respond(status: StatusCode, code: &str, detail: &str, replayed: Option<bool>) -> Response {
     let mut body = json!({

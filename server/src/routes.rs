@@ -16,11 +16,16 @@ use payctl_core::{Context, Error, ErrorCode};
 use serde_json::{Map, Value, json};
 use tokio::sync::oneshot;
 
+use payctl_core::tokens::Scope;
+use utoipa_swagger_ui::SwaggerUi;
+
 use crate::Shared;
 use crate::auth::{self, Actor};
+use crate::metrics::Books;
+use crate::operations::{READ_ROUTES, WRITE_ROUTES};
 use crate::problem::Problem;
-use crate::queries as q;
 use crate::writer::Job;
+use crate::{admin, observe, stream};
 
 /// The header that marks an answer given again from an idempotency record.
 pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
@@ -28,101 +33,13 @@ pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 /// Largest request body: a JSON object of a few fields (an import line is at most 64 KiB).
 const BODY_LIMIT: usize = 64 * 1024;
 
-/// A write route: `POST path` runs the import op `op`, each `{name}` of the path filling the
-/// body field of that name.
-pub struct WriteRoute {
-    pub path: &'static str,
-    pub op: &'static str,
-}
-
-pub const WRITE_ROUTES: &[WriteRoute] = &[
-    WriteRoute {
-        path: "/v1/members",
-        op: "member.register",
-    },
-    WriteRoute {
-        path: "/v1/members/{member}/update",
-        op: "member.update",
-    },
-    WriteRoute {
-        path: "/v1/members/{member}/deactivate",
-        op: "member.deactivate",
-    },
-    WriteRoute {
-        path: "/v1/members/{member}/reactivate",
-        op: "member.reactivate",
-    },
-    WriteRoute {
-        path: "/v1/members/{member}/bank-links",
-        op: "bank.link",
-    },
-    WriteRoute {
-        path: "/v1/members/{member}/bank-links/unlink",
-        op: "bank.unlink",
-    },
-    WriteRoute {
-        path: "/v1/bank-sim/accounts",
-        op: "bank.sim",
-    },
-    WriteRoute {
-        path: "/v1/wallets/{member}/recharge",
-        op: "money.recharge",
-    },
-    WriteRoute {
-        path: "/v1/wallets/{member}/withdraw",
-        op: "money.withdraw",
-    },
-    WriteRoute {
-        path: "/v1/remittances",
-        op: "remit",
-    },
-    WriteRoute {
-        path: "/v1/merchants",
-        op: "merchant.register",
-    },
-    WriteRoute {
-        path: "/v1/merchants/{merchant}/update",
-        op: "merchant.update",
-    },
-    WriteRoute {
-        path: "/v1/payments",
-        op: "pay",
-    },
-    WriteRoute {
-        path: "/v1/payments/{payment}/capture",
-        op: "capture",
-    },
-    WriteRoute {
-        path: "/v1/payments/{payment}/void",
-        op: "void",
-    },
-    WriteRoute {
-        path: "/v1/payments/{payment}/refund",
-        op: "refund",
-    },
-    WriteRoute {
-        path: "/v1/settlements",
-        op: "settle",
-    },
-];
-
-pub fn router(shared: Arc<Shared>) -> Router {
-    let mut api = Router::new()
-        .route("/v1/members", get(q::members))
-        .route("/v1/members/{member}", get(q::member))
-        .route("/v1/members/{member}/bank-links", get(q::links))
-        .route("/v1/bank/requests", get(q::bank_requests))
-        .route("/v1/wallets/{member}", get(q::balance))
-        .route("/v1/wallets/{member}/history", get(q::history))
-        .route("/v1/merchants", get(q::merchants))
-        .route("/v1/merchants/{merchant}", get(q::merchant))
-        .route("/v1/payments", get(q::payments))
-        .route("/v1/payments/{payment}", get(q::payment))
-        .route("/v1/settlements", get(q::settlements))
-        .route("/v1/settlements/{settlement}", get(q::settlement))
-        .route("/v1/ledger/balances", get(q::ledger_balances))
-        .route("/v1/ledger/transactions", get(q::ledger_transactions))
-        .route("/v1/events", get(q::events));
+/// The router: the operation tables' routes behind the token check, the whole-store operations
+/// behind an admin token, and the open ones (health, metrics, the document and its page).
+pub fn router(shared: Arc<Shared>) -> Result<Router, serde_json::Error> {
+    let mut api = Router::new();
+    for route in READ_ROUTES {
+        api = api.route(route.path, (route.handler)());
+    }
     for route in WRITE_ROUTES {
         let op = route.op;
         api = api.route(
@@ -132,14 +49,35 @@ pub fn router(shared: Arc<Shared>) -> Router {
             }),
         );
     }
-    let api = api.route_layer(from_fn_with_state(shared.clone(), auth::require_token));
-    Router::new()
+    let api = api
+        .route("/v1/events/stream", get(stream::events))
+        .route("/v1/export", get(admin::export))
+        .route_layer(from_fn_with_state(
+            (shared.clone(), None),
+            auth::require_token,
+        ));
+    let whole_store = Router::new()
+        .route(
+            "/v1/import",
+            post(admin::import).layer(DefaultBodyLimit::max(admin::IMPORT_LIMIT)),
+        )
+        .route("/v1/verify", post(admin::verify))
+        .route_layer(from_fn_with_state(
+            (shared.clone(), Some(Scope::Admin)),
+            auth::require_token,
+        ));
+    let docs = SwaggerUi::new("/docs").url("/openapi.json", crate::openapi::document()?);
+    Ok(Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
         .merge(api)
+        .merge(whole_store)
         .fallback(|| async { Problem::from(Error::new(ErrorCode::NotFound, "no such route")) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(shared)
+        .with_state(shared.clone())
+        .merge(docs)
+        .layer(from_fn_with_state(shared, observe::observe)))
 }
 
 /// A write: the body and the path make an import record, the writer runs it.
@@ -268,5 +206,25 @@ async fn ready(State(shared): State<Arc<Shared>>) -> Response {
         Ok(Ok(())) => "ready\n".into_response(),
         Ok(Err(e)) => Problem::from(e).into_response(),
         Err(_) => Problem::from(Error::internal("the check stopped")).into_response(),
+    }
+}
+
+/// `/metrics`: the server's counts and the books' figures (read at the scrape).
+async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
+    let read = {
+        let shared = shared.clone();
+        tokio::task::spawn_blocking(move || shared.reads.with(Books::read)).await
+    };
+    match read {
+        Ok(Ok(books)) => {
+            let mut response = shared.metrics.render(&books).into_response();
+            response.headers_mut().insert(
+                axum::http::header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+            );
+            response
+        }
+        Ok(Err(e)) => Problem::from(e).into_response(),
+        Err(_) => Problem::from(Error::internal("the read stopped")).into_response(),
     }
 }

@@ -27,7 +27,13 @@ pub struct Reply {
 }
 
 impl Server {
+    /// A server with its request log off.
     pub fn start(store: &Store) -> Server {
+        Server::start_with(store, &["--log", "off"], Stdio::inherit())
+    }
+
+    /// A server started with `args` after `serve --listen 127.0.0.1:0`, its stderr to `stderr`.
+    pub fn start_with(store: &Store, args: &[&str], stderr: Stdio) -> Server {
         // A name of its own per start: a store may be served again (the crash loop).
         static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -35,8 +41,9 @@ impl Server {
         let mut child = store
             .command()
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start payctl serve");
         let stdout = child.stdout.take().expect("stdout");
@@ -74,7 +81,7 @@ impl Server {
     }
 
     /// SIGTERM, then the exit code.
-    fn stop(mut self) -> Option<i32> {
+    pub fn stop(mut self) -> Option<i32> {
         let pid = self.child.id().to_string();
         let _ = std::process::Command::new("kill")
             .args(["-TERM", &pid])
