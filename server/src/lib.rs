@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod limits;
 mod metrics;
 mod observe;
 mod openapi;
@@ -38,6 +39,19 @@ pub struct ServeOptions {
     pub queue: usize,
     /// Requests one transaction may hold.
     pub max_batch: usize,
+    /// Requests answered at once; one more is answered 503 at once.
+    pub max_in_flight: usize,
+    /// How long a request may take to be answered before it is answered 503.
+    pub request_timeout: Duration,
+    /// Serve HTTPS with this certificate chain and private key (PEM files).
+    pub tls: Option<Tls>,
+}
+
+/// The PEM files of a TLS identity.
+#[derive(Debug, Clone)]
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +65,12 @@ pub enum ServeError {
     },
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
+    #[error("cannot use the TLS certificate {cert} and key {key}: {reason}")]
+    Tls {
+        cert: PathBuf,
+        key: PathBuf,
+        reason: String,
+    },
 }
 
 /// What the handlers share.
@@ -81,27 +101,52 @@ pub fn serve(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()
         committed,
         stopping: tokio::sync::watch::Sender::new(false),
     });
-    let router = routes::router(shared.clone()).map_err(|e| {
+    let limits = Arc::new(limits::Limits {
+        in_flight: tokio::sync::Semaphore::new(options.max_in_flight.max(1)),
+        answer_within: options.request_timeout,
+    });
+    let router = routes::router(shared.clone(), limits).map_err(|e| {
         payctl_core::Error::internal(format!("the OpenAPI document does not read: {e}"))
     })?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     let served = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(options.listen)
-            .await
-            .map_err(|source| ServeError::Listen {
+        let tls = match &options.tls {
+            Some(tls) => Some(tls_config(tls).await?),
+            None => None,
+        };
+        let listener =
+            std::net::TcpListener::bind(options.listen).map_err(|source| ServeError::Listen {
                 addr: options.listen,
                 source,
             })?;
+        listener.set_nonblocking(true)?;
         ready(listener.local_addr()?);
         let stopping = shared.stopping.clone();
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                shutdown_signal().await;
-                stopping.send_replace(true);
-            })
-            .await?;
+        let stopped = async move {
+            shutdown_signal().await;
+            stopping.send_replace(true);
+        };
+        match tls {
+            None => {
+                axum::serve(tokio::net::TcpListener::from_std(listener)?, router)
+                    .with_graceful_shutdown(stopped)
+                    .await?;
+            }
+            Some(config) => {
+                let handle = axum_server::Handle::new();
+                let on_stop = handle.clone();
+                tokio::spawn(async move {
+                    stopped.await;
+                    on_stop.graceful_shutdown(None);
+                });
+                axum_server::from_tcp_rustls(listener, config)
+                    .handle(handle)
+                    .serve(router.into_make_service())
+                    .await?;
+            }
+        }
         Ok::<(), ServeError>(())
     });
     // The router and its handles are gone: the writer drains what it accepted, then stops.
@@ -111,6 +156,18 @@ pub fn serve(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()
     drop(shared);
     let _ = writer_thread.join();
     served
+}
+
+/// The TLS identity, read once at start (ring's primitives: no C toolchain beyond a compiler).
+async fn tls_config(tls: &Tls) -> Result<axum_server::tls_rustls::RustlsConfig, ServeError> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+        .await
+        .map_err(|e| ServeError::Tls {
+            cert: tls.cert.clone(),
+            key: tls.key.clone(),
+            reason: e.to_string(),
+        })
 }
 
 async fn shutdown_signal() {

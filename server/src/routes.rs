@@ -21,6 +21,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::Shared;
 use crate::auth::{self, Actor};
+use crate::limits::{self, Limits};
 use crate::metrics::Books;
 use crate::operations::{READ_ROUTES, WRITE_ROUTES};
 use crate::problem::Problem;
@@ -35,7 +36,7 @@ const BODY_LIMIT: usize = 64 * 1024;
 
 /// The router: the operation tables' routes behind the token check, the whole-store operations
 /// behind an admin token, and the open ones (health, metrics, the document and its page).
-pub fn router(shared: Arc<Shared>) -> Result<Router, serde_json::Error> {
+pub fn router(shared: Arc<Shared>, limits: Arc<Limits>) -> Result<Router, serde_json::Error> {
     let mut api = Router::new();
     for route in READ_ROUTES {
         api = api.route(route.path, (route.handler)());
@@ -77,6 +78,7 @@ pub fn router(shared: Arc<Shared>) -> Result<Router, serde_json::Error> {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(shared.clone())
         .merge(docs)
+        .layer(from_fn_with_state(limits, limits::limit))
         .layer(from_fn_with_state(shared, observe::observe)))
 }
 

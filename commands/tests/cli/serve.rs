@@ -29,19 +29,25 @@ pub struct Reply {
 impl Server {
     /// A server with its request log off.
     pub fn start(store: &Store) -> Server {
-        Server::start_with(store, &["--log", "off"], Stdio::inherit())
+        Server::start_with(store, &[], Stdio::inherit())
     }
 
-    /// A server started with `args` after `serve --listen 127.0.0.1:0`, its stderr to `stderr`.
+    /// A server started with `serve ARGS`, its stderr to `stderr`; unless `args` say otherwise,
+    /// on a free loopback port with its request log off.
     pub fn start_with(store: &Store, args: &[&str], stderr: Stdio) -> Server {
         // A name of its own per start: a store may be served again (the crash loop).
         static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let token = new_token(store, &format!("test-{n}"), "admin", None);
-        let mut child = store
-            .command()
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(args)
+        let mut command = store.command();
+        command.arg("serve").args(args);
+        if !args.contains(&"--listen") {
+            command.args(["--listen", "127.0.0.1:0"]);
+        }
+        if !args.contains(&"--log") {
+            command.args(["--log", "off"]);
+        }
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()
@@ -52,7 +58,7 @@ impl Server {
             .read_line(&mut first)
             .expect("read the first line");
         let addr = first
-            .split("http://")
+            .split("://")
             .nth(1)
             .and_then(|rest| rest.split_whitespace().next())
             .unwrap_or_else(|| panic!("no address in {first:?}"))

@@ -355,3 +355,72 @@ fn errors_the_framework_answers_itself_are_problems_too() {
         assert_eq!(reply.body["status"], status);
     }
 }
+
+#[test]
+fn with_a_certificate_it_serves_https_only_and_may_listen_beyond_loopback() {
+    let store = Store::sample();
+    let (cert, key) = (store.dir().join("cert.pem"), store.dir().join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "2", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl (Debian's openssl package)");
+    assert!(made.status.success(), "{made:?}");
+    let (c, k) = (cert.to_str().expect("utf-8"), key.to_str().expect("utf-8"));
+    let server = Server::start_with(&store, &["--tls-cert", c, "--tls-key", k], Stdio::inherit());
+    let port = server.addr.rsplit(':').next().expect("a port").to_string();
+    let curl = |scheme: &str| {
+        std::process::Command::new("curl")
+            .args(["-s", "--max-time", "10", "--cacert", c, "-H"])
+            .arg(format!("Authorization: Bearer {}", server.token))
+            .arg(format!(
+                "{scheme}://127.0.0.1:{port}/v1/wallets/minji@example.com"
+            ))
+            .output()
+            .expect("curl (Debian's curl package)")
+    };
+    let secure = curl("https");
+    assert!(secure.status.success(), "{secure:?}");
+    let answer: Value = serde_json::from_slice(&secure.stdout).expect("JSON");
+    assert_eq!(answer, store.ok(&["money", "balance", "minji@example.com"]));
+    assert!(
+        !curl("http").status.success(),
+        "no plain HTTP on a TLS port"
+    );
+
+    // Beyond loopback: TLS is enough, no --insecure needed; a missing key is named.
+    let wide = Server::start_with(
+        &store,
+        &["--listen", "0.0.0.0:0", "--tls-cert", c, "--tls-key", k],
+        Stdio::inherit(),
+    );
+    assert!(wide.addr.starts_with("0.0.0.0:"), "{}", wide.addr);
+    let missing = store.json(&[
+        "serve",
+        "--tls-cert",
+        c,
+        "--tls-key",
+        "/nonexistent/key.pem",
+    ]);
+    assert_eq!(missing.0, 2);
+    assert!(
+        missing.1["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("tls-key"),
+        "{}",
+        missing.1
+    );
+}
