@@ -34,6 +34,9 @@ pub const MAX_PAGE: i64 = 10_000;
 pub struct Page {
     pub limit: i64,
     pub offset: i64,
+    /// A keyset cursor: the sort key (id or seq) of the last row already seen; the page starts
+    /// past it in the list's order, so rows written meanwhile never shift it.
+    pub past: Option<i64>,
 }
 
 impl Default for Page {
@@ -41,6 +44,7 @@ impl Default for Page {
         Page {
             limit: 100,
             offset: 0,
+            past: None,
         }
     }
 }

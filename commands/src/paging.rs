@@ -23,6 +23,7 @@ impl PageArgs {
         Page {
             limit: self.limit,
             offset: self.offset,
+            past: None,
         }
     }
 }

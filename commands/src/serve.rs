@@ -47,6 +47,9 @@ pub struct ServeArgs {
     /// actor): text, json, or off.
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "off"])]
     log: String,
+    /// Read engines kept open (on PostgreSQL, sessions); more reads at once wait for one.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    readers: usize,
     /// Requests answered at once; one more is answered 503 with Retry-After at once.
     #[arg(long, value_name = "N", default_value_t = 512)]
     max_in_flight: usize,
@@ -87,6 +90,7 @@ pub fn run(a: ServeArgs, app: &App) -> CmdResult {
         busy_timeout: busy_timeout(),
         queue: a.queue,
         max_batch: a.batch,
+        readers: a.readers,
         max_in_flight: a.max_in_flight,
         request_timeout: Duration::from_secs(a.request_timeout),
         tls: tls.clone(),

@@ -39,6 +39,8 @@ pub struct ServeOptions {
     pub queue: usize,
     /// Requests one transaction may hold.
     pub max_batch: usize,
+    /// Read engines kept open (on PostgreSQL, sessions); a read beyond waits for one.
+    pub readers: usize,
     /// Requests answered at once; one more is answered 503 at once.
     pub max_in_flight: usize,
     /// How long a request may take to be answered before it is answered 503.
@@ -96,7 +98,7 @@ pub fn serve(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()
         db: options.db.clone(),
         busy_timeout: options.busy_timeout,
         writer,
-        reads: reads::ReadPool::new(options.db.clone(), options.busy_timeout),
+        reads: reads::ReadPool::new(options.db.clone(), options.busy_timeout, options.readers),
         metrics,
         committed,
         stopping: tokio::sync::watch::Sender::new(false),

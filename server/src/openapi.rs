@@ -177,6 +177,7 @@ fn query_param(p: &Param) -> Value {
         "status" => json!("captured"),
         "account" => json!("income:fees"),
         "search" => json!("kim"),
+        "cursor" => json!("v1.1"),
         "stream" => json!("store"),
         "kind" => json!("RemittanceCompleted"),
         _ => json!("x"),
@@ -437,7 +438,8 @@ fn list_schema(key: &str) -> Value {
             key: { "type": "array", "items": { "type": "object" } },
             "total": { "type": "integer", "description": "Rows in the whole list." },
             "next": {
-                "description": "The parameters of the next page, or null on the last.",
+                "description": "How to ask for the next page ({offset, cursor}; {cursor} on a \
+                    page read by cursor), or null on the last.",
                 "anyOf": [{ "type": "object" }, { "type": "null" }],
             },
         },

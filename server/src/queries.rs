@@ -1,12 +1,14 @@
-//! The reads: the CLI's `--json` answers over GET. Lists take `limit` and `offset` (the CLI's
-//! `--limit`/`--offset`; events page with `after`) and answer `{rows, total, next}`.
+//! The reads: the CLI's `--json` answers over GET. Lists take `limit`, and `offset` (the CLI's
+//! `--offset`) or `cursor` (keyset: `next.cursor`); events page with `after`. They answer
+//! `{rows, total, next}`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use payctl_core::queries::{AsOf, EventQuery, Page, PaymentQuery};
+use payctl_core::ids::Id;
+use payctl_core::queries::{AsOf, EventQuery, MAX_PAGE, Page, PaymentQuery};
 use payctl_core::{Engine, Error, clock};
 use serde_json::{Value, json};
 
@@ -38,11 +40,64 @@ fn number(params: &HashMap<String, String>, name: &str, default: i64) -> Result<
     }
 }
 
+/// A page: `limit`, and where it starts: `offset` (as the CLI's `--offset`) or `cursor` (the
+/// `next.cursor` of the page before; rows written meanwhile never shift it).
 fn page(params: &HashMap<String, String>) -> Result<Page, Error> {
+    let limit = number(params, "limit", 100)?;
+    if !(0..=MAX_PAGE).contains(&limit) {
+        return Err(Error::invalid(
+            "limit",
+            &limit.to_string(),
+            "must be 0 to 10000",
+        ));
+    }
+    let offset = number(params, "offset", 0)?;
+    if offset < 0 {
+        return Err(Error::invalid(
+            "offset",
+            &offset.to_string(),
+            "must be 0 or more",
+        ));
+    }
+    let past = match params.get("cursor") {
+        None => None,
+        Some(_) if params.contains_key("offset") => {
+            return Err(Error::invalid(
+                "cursor",
+                "",
+                "give a cursor or an offset, not both",
+            ));
+        }
+        Some(text) => Some(
+            text.strip_prefix("v1.")
+                .and_then(|k| k.parse::<i64>().ok())
+                .filter(|k| *k >= 0)
+                .ok_or_else(|| {
+                    Error::invalid("cursor", text, "is not a cursor this server gave")
+                })?,
+        ),
+    };
     Ok(Page {
-        limit: number(params, "limit", 100)?,
-        offset: number(params, "offset", 0)?,
+        limit,
+        offset,
+        past,
     })
+}
+
+/// The page to read: one row more than asked when paging by cursor, to know if more follow.
+fn probe(page: Page) -> Page {
+    match page.past {
+        Some(_) => Page {
+            limit: page.limit.saturating_add(1),
+            ..page
+        },
+        None => page,
+    }
+}
+
+/// The sort key of a row whose id is `kind_N`.
+fn id_key(id: &str) -> i64 {
+    Id::parse(id).map_or(0, |id| id.n)
 }
 
 fn as_of(params: &HashMap<String, String>) -> Result<Option<AsOf>, Error> {
@@ -60,15 +115,32 @@ fn as_of(params: &HashMap<String, String>) -> Result<Option<AsOf>, Error> {
         .transpose()
 }
 
-/// A page of a list as the CLI prints it: `{key: rows, "total": N, "next": {"offset": N}}`.
-fn listed<T: serde::Serialize>(key: &str, rows: &[T], total: i64, page: Page) -> Value {
-    let end = page.offset.max(0).saturating_add(rows.len() as i64);
-    let next = if !rows.is_empty() && end < total {
-        json!({ "offset": end })
-    } else {
-        Value::Null
+/// A page of a list as the CLI prints it, `{key: rows, "total": N, "next": {"offset": N}}`,
+/// its `next` also carrying a `cursor` (the last row's sort key); a page read by cursor has
+/// only the cursor. `rows` were read with `probe(page)`.
+fn listed<T: serde::Serialize>(
+    key: &str,
+    rows: &[T],
+    total: i64,
+    page: Page,
+    sort_key: impl Fn(&T) -> i64,
+) -> Value {
+    let shown = &rows[..rows.len().min(usize::try_from(page.limit).unwrap_or(0))];
+    let cursor = |row: &T| format!("v1.{}", sort_key(row));
+    let next = match (page.past, shown.last()) {
+        (_, None) => Value::Null,
+        (Some(_), Some(last)) if rows.len() > shown.len() => json!({ "cursor": cursor(last) }),
+        (Some(_), Some(_)) => Value::Null,
+        (None, Some(last)) => {
+            let end = page.offset.saturating_add(shown.len() as i64);
+            if end < total {
+                json!({ "offset": end, "cursor": cursor(last) })
+            } else {
+                Value::Null
+            }
+        }
     };
-    json!({ key: rows, "total": total, "next": next })
+    json!({ key: shown, "total": total, "next": next })
 }
 
 /// Answers `read` after checking the parameters (`Err` → a problem, before any read).
@@ -95,8 +167,9 @@ pub async fn member(State(s): State<Arc<Shared>>, Path(member): Path<String>) ->
 pub async fn members(State(s): State<Arc<Shared>>, Query(p): Params) -> Response {
     read!(s, page(&p), |e, page| {
         let search = p.get("search").map(String::as_str);
-        let rows = e.members(search, page, clock::now())?;
-        Ok(listed("members", &rows, e.count_members(search)?, page))
+        let rows = e.members(search, probe(page), clock::now())?;
+        let total = e.count_members(search)?;
+        Ok(listed("members", &rows, total, page, |m| id_key(&m.id)))
     })
 }
 
@@ -106,15 +179,17 @@ pub async fn links(
     Query(p): Params,
 ) -> Response {
     read!(s, page(&p), |e, page| {
-        let rows = e.links(Some(&member), page)?;
-        Ok(listed("links", &rows, e.count_links(Some(&member))?, page))
+        let rows = e.links(Some(&member), probe(page))?;
+        let total = e.count_links(Some(&member))?;
+        Ok(listed("links", &rows, total, page, |l| id_key(&l.id)))
     })
 }
 
 pub async fn bank_requests(State(s): State<Arc<Shared>>, Query(p): Params) -> Response {
     read!(s, page(&p), |e, page| {
-        let rows = e.firm_banking(page)?;
-        Ok(listed("requests", &rows, e.count_firm_banking()?, page))
+        let rows = e.firm_banking(probe(page))?;
+        let total = e.count_firm_banking()?;
+        Ok(listed("requests", &rows, total, page, |r| id_key(&r.id)))
     })
 }
 
@@ -136,8 +211,9 @@ pub async fn history(
     Query(p): Params,
 ) -> Response {
     read!(s, page(&p), |e, page| {
-        let rows = e.history(&member, page)?;
-        Ok(listed("entries", &rows, e.count_history(&member)?, page))
+        let rows = e.history(&member, probe(page))?;
+        let total = e.count_history(&member)?;
+        Ok(listed("entries", &rows, total, page, |w| w.seq))
     })
 }
 
@@ -147,8 +223,9 @@ pub async fn merchant(State(s): State<Arc<Shared>>, Path(merchant): Path<String>
 
 pub async fn merchants(State(s): State<Arc<Shared>>, Query(p): Params) -> Response {
     read!(s, page(&p), |e, page| {
-        let rows = e.merchants(page)?;
-        Ok(listed("merchants", &rows, e.count_merchants()?, page))
+        let rows = e.merchants(probe(page))?;
+        let total = e.count_merchants()?;
+        Ok(listed("merchants", &rows, total, page, |m| id_key(&m.id)))
     })
 }
 
@@ -166,13 +243,9 @@ pub async fn payments(State(s): State<Arc<Shared>>, Query(p): Params) -> Respons
             status: p.get("status").cloned(),
         };
         let now = clock::now();
-        let rows = e.payments(&filter, page, now)?;
-        Ok(listed(
-            "payments",
-            &rows,
-            e.count_payments(&filter, now)?,
-            page,
-        ))
+        let rows = e.payments(&filter, probe(page), now)?;
+        let total = e.count_payments(&filter, now)?;
+        Ok(listed("payments", &rows, total, page, |x| id_key(&x.id)))
     })
 }
 
@@ -184,13 +257,9 @@ pub async fn settlement(State(s): State<Arc<Shared>>, Path(id): Path<String>) ->
 pub async fn settlements(State(s): State<Arc<Shared>>, Query(p): Params) -> Response {
     read!(s, page(&p), |e, page| {
         let merchant = p.get("merchant").map(String::as_str);
-        let rows = e.settlements(merchant, page)?;
-        Ok(listed(
-            "settlements",
-            &rows,
-            e.count_settlements(merchant)?,
-            page,
-        ))
+        let rows = e.settlements(merchant, probe(page))?;
+        let total = e.count_settlements(merchant)?;
+        Ok(listed("settlements", &rows, total, page, |x| id_key(&x.id)))
     })
 }
 
@@ -209,13 +278,9 @@ pub async fn ledger_balances(State(s): State<Arc<Shared>>, Query(p): Params) -> 
 pub async fn ledger_transactions(State(s): State<Arc<Shared>>, Query(p): Params) -> Response {
     read!(s, page(&p), |e, page| {
         let account = p.get("account").map(String::as_str);
-        let rows = e.ledger_transactions(account, page)?;
-        Ok(listed(
-            "transactions",
-            &rows,
-            e.count_ledger_transactions(account)?,
-            page,
-        ))
+        let rows = e.ledger_transactions(account, probe(page))?;
+        let total = e.count_ledger_transactions(account)?;
+        Ok(listed("transactions", &rows, total, page, |t| t.seq))
     })
 }
 

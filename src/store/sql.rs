@@ -301,7 +301,7 @@ impl<C: SqlConn> SqlStore<C> {
 
 /// Optional filters composed into a WHERE clause from fixed fragments (never from input), with
 /// their values bound (bare `?` placeholders, numbered by position).
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Filters {
     pub sql: String,
     values: Vec<Owned>,

@@ -27,7 +27,11 @@ pub struct Runner {
 }
 
 fn page(limit: i64, offset: i64) -> Page {
-    Page { limit, offset }
+    Page {
+        limit,
+        offset,
+        past: None,
+    }
 }
 
 impl Runner {

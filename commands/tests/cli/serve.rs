@@ -576,11 +576,18 @@ fn every_read_answers_what_the_cli_prints_with_json() {
     for (path, args) in pairs {
         let reply = server.request("GET", path, None, None);
         assert_eq!(reply.status, 200, "GET {path}: {}", reply.body);
-        assert_eq!(
-            reply.body,
-            store.ok(args),
-            "GET {path} against payctl {args:?}"
-        );
+        // Beside the CLI's offset, a list's `next` carries a cursor (the CLI pages by offset).
+        let mut body = reply.body.clone();
+        if let Some(next) = body.get_mut("next").and_then(Value::as_object_mut) {
+            // The log pages by seq already (`next.after`).
+            let cursor = next.remove("cursor");
+            assert_eq!(
+                cursor.is_some(),
+                !path.starts_with("/v1/events"),
+                "GET {path}"
+            );
+        }
+        assert_eq!(body, store.ok(args), "GET {path} against payctl {args:?}");
     }
     let bad = server.request("GET", "/v1/members?limit=many", None, None);
     assert_eq!(
@@ -591,5 +598,75 @@ fn every_read_answers_what_the_cli_prints_with_json() {
     assert_eq!(
         (unknown.status, unknown.body["code"].clone()),
         (404, json!("not_found"))
+    );
+}
+
+#[test]
+fn a_cursor_pages_on_past_rows_written_meanwhile_where_an_offset_repeats_them() {
+    let store = Store::sample();
+    let server = Server::start(&store);
+    let history = "/v1/wallets/minji@example.com/history";
+    let first = server.request("GET", &format!("{history}?limit=2"), None, None);
+    assert_eq!(first.status, 200, "{}", first.body);
+    let seen: Vec<Value> = first.body["entries"].as_array().expect("rows").clone();
+    let cursor = first.body["next"]["cursor"]
+        .as_str()
+        .expect("a cursor")
+        .to_string();
+    // Newest first: two new entries arrive at the top meanwhile.
+    for amount in ["1000", "2000"] {
+        let recharge = server.post(
+            "/v1/wallets/minji@example.com/recharge",
+            None,
+            &json!({ "amount": amount }),
+        );
+        assert_eq!(recharge.status, 200, "{}", recharge.body);
+    }
+    let by_offset = server.request("GET", &format!("{history}?limit=2&offset=2"), None, None);
+    assert_eq!(
+        by_offset.body["entries"].as_array().expect("rows"),
+        &seen,
+        "an offset shows the first page again"
+    );
+    let mut all = seen.clone();
+    let mut next = Some(cursor);
+    while let Some(c) = next {
+        let page = server.request("GET", &format!("{history}?limit=2&cursor={c}"), None, None);
+        assert_eq!(page.status, 200, "{}", page.body);
+        all.extend(
+            page.body["entries"]
+                .as_array()
+                .expect("rows")
+                .iter()
+                .cloned(),
+        );
+        assert!(page.body["next"].get("offset").is_none(), "{}", page.body);
+        next = page.body["next"]["cursor"].as_str().map(str::to_string);
+    }
+    let seqs: Vec<i64> = all
+        .iter()
+        .map(|e| e["seq"].as_i64().expect("a seq"))
+        .collect();
+    let mut expected = seqs.clone();
+    expected.sort_unstable_by(|a, b| b.cmp(a));
+    expected.dedup();
+    assert_eq!(seqs, expected, "each older entry once, newest first");
+    let total = first.body["total"].as_i64().expect("a total");
+    assert_eq!(
+        seqs.len() as i64,
+        total,
+        "every entry there was when paging began"
+    );
+    let both = server.request(
+        "GET",
+        &format!("{history}?offset=2&cursor=v1.3"),
+        None,
+        None,
+    );
+    assert_eq!(both.status, 400);
+    let forged = server.request("GET", &format!("{history}?cursor=abc"), None, None);
+    assert_eq!(
+        (forged.status, forged.body["code"].clone()),
+        (400, json!("invalid_input"))
     );
 }

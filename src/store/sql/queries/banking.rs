@@ -22,6 +22,7 @@ pub(super) fn list<C: SqlConn>(
     let (limit, offset) = page.bounded();
     let mut f = Filters::default();
     f.eq("id = ?", int(id));
+    f.eq("id < ?", int(page.past));
     let sql = format!(
         "SELECT id, from_bank, from_account, to_bank, to_account, amount_minor, purpose, status,
                 reason, requested_at

@@ -36,13 +36,14 @@ pub(super) fn transactions<C: SqlConn>(
     let heads = s.all(
         &format!(
             "SELECT t.seq, t.at, t.description FROM ledger_transactions t WHERE {TOUCHING}
-             ORDER BY t.seq LIMIT ?3 OFFSET ?4"
+             AND t.seq > ?5 ORDER BY t.seq LIMIT ?3 OFFSET ?4"
         ),
         &[
             exact.into(),
             Param::from(prefix.as_deref()),
             limit.into(),
             offset.into(),
+            page.past.unwrap_or(0).into(),
         ],
         |r| Ok((r.int(0)?, r.text(1)?.to_string(), r.text(2)?.to_string())),
     )?;

@@ -11,7 +11,7 @@ pub(super) fn one<C: SqlConn>(s: &SqlStore<C>, reference: &str, now: Timestamp) 
     f.eq("m.id = ?", int(Some(id.n)));
     let page = Page {
         limit: 1,
-        offset: 0,
+        ..Page::default()
     };
     list(s, &f, page, now)?
         .pop()
@@ -27,6 +27,8 @@ pub(super) fn list<C: SqlConn>(
 ) -> Result<Vec<Member>> {
     let c = s.currency()?;
     let (limit, offset) = page.bounded();
+    let mut f = f.clone();
+    f.eq("m.id > ?", int(page.past));
     // Holds past their expiry count as released (SPEC §3, reads show "now").
     let sql = format!(
         "SELECT m.id, m.name, m.email, m.address, m.corporate, m.status, m.registered_at,
@@ -83,7 +85,8 @@ pub(super) fn links<C: SqlConn>(
     page: Page,
 ) -> Result<Vec<Link>> {
     let (limit, offset) = page.bounded();
-    let f = link_filter(s, member)?;
+    let mut f = link_filter(s, member)?;
+    f.eq("id > ?", int(page.past));
     let sql = format!(
         "SELECT id, member, bank, account, is_primary, status, linked_at FROM bank_links
          WHERE 1 = 1{} ORDER BY id LIMIT ? OFFSET ?",

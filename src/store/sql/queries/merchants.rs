@@ -9,7 +9,7 @@ pub(super) fn one<C: SqlConn>(s: &SqlStore<C>, reference: &str) -> Result<Mercha
         .ok_or_else(|| Error::not_found("merchant", reference))?;
     let page = Page {
         limit: 1,
-        offset: 0,
+        ..Page::default()
     };
     list(s, Some(id.n), page)?
         .pop()
@@ -26,6 +26,7 @@ pub(super) fn list<C: SqlConn>(
     let (limit, offset) = page.bounded();
     let mut f = Filters::default();
     f.eq("m.id = ?", int(id));
+    f.eq("m.id > ?", int(page.past));
     let sql = format!(
         "SELECT m.id, m.name, m.code, m.fee_rate, m.bank, m.account, m.registered_at,
                 m.deficit_minor, m.last_settlement,

@@ -92,7 +92,8 @@ fn by_filter<C: SqlConn>(
     let c = s.currency()?;
     let (limit, offset) = page.bounded();
     let now = clock::to_storage(now);
-    let w = payment_where(f, &now);
+    let mut w = payment_where(f, &now);
+    w.eq("id < ?", int(page.past));
     // A hold past its expiry shows as expired even before a command records the release.
     let sql = format!(
         "SELECT id, member, merchant, reference, amount_minor, captured_minor, refunded_minor,

@@ -59,6 +59,7 @@ fn by_filter<C: SqlConn>(
     let mut f = Filters::default();
     f.eq("id = ?", int(id));
     f.eq("merchant = ?", int(merchant));
+    f.eq("id < ?", int(page.past));
     let sql = format!(
         "SELECT id, merchant, cutoff, gross_minor, refunds_minor, fee_minor, deficit_minor,
                 payout_minor, status, firm_banking, reason, at

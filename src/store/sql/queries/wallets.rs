@@ -43,8 +43,13 @@ pub(super) fn history<C: SqlConn>(
     s.all(
         "SELECT seq, at, kind, reference, counterparty, amount_minor, held_minor,
                 balance_after_minor, status
-         FROM wallet_entries WHERE member = ?1 ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
-        &[id.n.into(), limit.into(), offset.into()],
+         FROM wallet_entries WHERE member = ?1 AND seq < ?4 ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
+        &[
+            id.n.into(),
+            limit.into(),
+            offset.into(),
+            page.past.unwrap_or(i64::MAX).into(),
+        ],
         |r| {
             Ok(WalletEntry {
                 seq: r.int(0)?,
