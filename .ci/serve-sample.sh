@@ -6,7 +6,8 @@ serve_sample() {
   "$PAYCTL" --db "$db" import fixtures/sample.jsonl >/dev/null 2>&1
   token=$("$PAYCTL" --db "$db" token create --name ci --scope admin 2>/dev/null | grep -o 'pct_[0-9a-f]*')
   local out; out=$(mktemp)
-  "$PAYCTL" --db "$db" serve --listen 127.0.0.1:0 --log off >"$out" 2>"$log" &
+  # Event streams end after a second, so that a contract fuzzer can call the stream too.
+  "$PAYCTL" --db "$db" serve --listen 127.0.0.1:0 --log off --stream-lifetime 1 >"$out" 2>"$log" &
   server_pid=$!
   for _ in $(seq 100); do grep -q 'listening on' "$out" && break; sleep 0.1; done
   addr=$(grep -o 'http://[0-9.:]*' "$out" | head -n 1)

@@ -3,6 +3,7 @@
 # balance reads, against one `payctl remit` process per command in the same run.
 #   bench/http.sh                                         # on a SQLite store
 #   BENCH_DB='host=/var/run/postgresql dbname=test schema=bench_http' bench/http.sh
+#   BENCH_SERVE_ARGS="--readers 32" bench/http.sh            # serve with other options
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -31,7 +32,7 @@ export PAYCTL_TOKEN=$secret
 cli=$(hyperfine -N --style none --warmup 5 --runs 100 --export-json "$work/cli.json" \
   "$payctl --db '$db' remit mem_1 --to mem_2 1" >/dev/null 2>&1 &&
   python3 -c 'import json,sys; print("%.1f" % (1 / json.load(open(sys.argv[1]))["results"][0]["median"]))' "$work/cli.json")
-"$payctl" --db "$db" serve --listen "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
+"$payctl" --db "$db" serve --listen "127.0.0.1:$port" ${BENCH_SERVE_ARGS:-} > "$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 50); do grep -q listening "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
 echo "## payctl serve under load, $(date -u '+%Y-%m-%d %H:%M UTC') (store: ${db//password=*/…})"

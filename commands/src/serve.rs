@@ -50,6 +50,10 @@ pub struct ServeArgs {
     /// Read engines kept open (on PostgreSQL, sessions); more reads at once wait for one.
     #[arg(long, value_name = "N", default_value_t = 8)]
     readers: usize,
+    /// Seconds an event stream stays open; then it ends and the client reconnects with
+    /// Last-Event-ID (EventSource does so by itself).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    stream_lifetime: u64,
     /// Requests answered at once; one more is answered 503 with Retry-After at once.
     #[arg(long, value_name = "N", default_value_t = 512)]
     max_in_flight: usize,
@@ -91,6 +95,7 @@ pub fn run(a: ServeArgs, app: &App) -> CmdResult {
         queue: a.queue,
         max_batch: a.batch,
         readers: a.readers,
+        stream_lifetime: Duration::from_secs(a.stream_lifetime.max(1)),
         max_in_flight: a.max_in_flight,
         request_timeout: Duration::from_secs(a.request_timeout),
         tls: tls.clone(),

@@ -41,6 +41,8 @@ pub struct ServeOptions {
     pub max_batch: usize,
     /// Read engines kept open (on PostgreSQL, sessions); a read beyond waits for one.
     pub readers: usize,
+    /// How long one event stream stays open before the client must reconnect.
+    pub stream_lifetime: Duration,
     /// Requests answered at once; one more is answered 503 at once.
     pub max_in_flight: usize,
     /// How long a request may take to be answered before it is answered 503.
@@ -86,6 +88,7 @@ pub(crate) struct Shared {
     pub committed: Arc<tokio::sync::Notify>,
     /// Turns true when the server starts to stop: open event streams end.
     pub stopping: tokio::sync::watch::Sender<bool>,
+    pub stream_lifetime: Duration,
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the writes it accepted. `ready` is called with
@@ -102,6 +105,7 @@ pub fn serve(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()
         metrics,
         committed,
         stopping: tokio::sync::watch::Sender::new(false),
+        stream_lifetime: options.stream_lifetime,
     });
     let limits = Arc::new(limits::Limits {
         in_flight: tokio::sync::Semaphore::new(options.max_in_flight.max(1)),

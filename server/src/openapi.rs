@@ -3,10 +3,16 @@
 //! vendored Swagger UI at `/docs`.
 
 use payctl_core::import::MAX_FIELD_CHARS;
+use payctl_core::queries::{
+    AccountBalance, Balance, EventRow, FirmBanking, LedgerTransaction, Link, Member, Merchant,
+    Payment, Posting, Refund, Settlement, SettlementLine, WalletEntry,
+};
 use serde_json::{Map, Value, json};
-use utoipa::openapi::OpenApi;
+use utoipa::openapi::{ComponentsBuilder, OpenApi};
 
-use crate::operations::{AT, Field, Kind, Param, ParamKind, READ_ROUTES, WRITE_ROUTES, WriteRoute};
+use crate::operations::{
+    AT, Body, Field, Kind, Param, ParamKind, READ_ROUTES, WRITE_ROUTES, WriteRoute,
+};
 
 /// The amount grammar (SPEC §4): digits, optionally grouped by `,` or `_` in threes, an
 /// optional fraction.
@@ -18,17 +24,17 @@ const WRITE_ERRORS: &[u16] = &[400, 401, 403, 404, 409, 413, 422, 500, 503];
 
 /// The document, in utoipa's model.
 pub fn document() -> Result<OpenApi, serde_json::Error> {
-    serde_json::from_value(document_json())
+    serde_json::from_value(document_json()?)
 }
 
-fn document_json() -> Value {
+fn document_json() -> Result<Value, serde_json::Error> {
     let mut paths = Map::new();
     for route in READ_ROUTES {
         let mut parameters = path_params(route.path);
         parameters.extend(route.params.iter().map(query_param));
         let ok = match route.list {
-            Some(key) => list_schema(key),
-            None => json!({ "type": "object" }),
+            Some(key) => list_schema(key, body_schema(route.body)),
+            None => body_schema(route.body),
         };
         let operation = json!({
             "tags": [route.tag],
@@ -46,18 +52,24 @@ fn document_json() -> Value {
     add(&mut paths, "/v1/import", "post", import_operation());
     add(&mut paths, "/v1/export", "get", export_operation());
     add(&mut paths, "/v1/verify", "post", verify_operation());
-    for (path, summary, errors) in [
-        ("/healthz", "The server is up", &[][..]),
+    for (path, summary, errors, example) in [
+        ("/healthz", "The server is up", &[][..], "ok\n"),
         (
             "/readyz",
             "The store answers and its schema is current",
             &[500u16, 503][..],
+            "ready\n",
         ),
-        ("/metrics", "Metrics in Prometheus's text format", &[][..]),
+        (
+            "/metrics",
+            "Metrics in Prometheus's text format",
+            &[500u16, 503][..],
+            "# TYPE payctl_log_head_seq gauge\npayctl_log_head_seq 29\n",
+        ),
     ] {
         let ok = json!({
             "description": summary,
-            "content": { "text/plain": { "schema": { "type": "string" } } },
+            "content": { "text/plain": { "schema": { "type": "string" }, "example": example } },
         });
         let operation = json!({
             "tags": ["operations"],
@@ -68,7 +80,10 @@ fn document_json() -> Value {
         });
         add(&mut paths, path, "get", operation);
     }
-    json!({
+    let mut schemas = read_model_schemas()?;
+    schemas.insert("Problem".into(), problem_schema());
+    schemas.insert("Written".into(), written_schema());
+    Ok(json!({
         "openapi": "3.1.0",
         "info": {
             "title": "payctl",
@@ -103,12 +118,9 @@ fn document_json() -> Value {
                     "description": "A token from `payctl token create`.",
                 },
             },
-            "schemas": {
-                "Problem": problem_schema(),
-                "Written": written_schema(),
-            },
+            "schemas": schemas,
         },
-    })
+    }))
 }
 
 fn add(paths: &mut Map<String, Value>, path: &str, method: &str, operation: Value) {
@@ -262,8 +274,27 @@ fn write_operation(route: &WriteRoute) -> Value {
 fn stream_operation() -> Value {
     let ok = json!({
         "description": "Server-Sent Events: each event of the log as it commits, `id` its seq, \
-            `event` its kind, `data` the event as `GET /v1/events` shows it.",
-        "content": { "text/event-stream": { "schema": { "type": "string" } } },
+            `event` its kind, `data` the event as `GET /v1/events` shows it. The stream ends \
+            after the server's --stream-lifetime: reconnect with Last-Event-ID.",
+        "content": {
+            "text/event-stream": {
+                "schema": {
+                    "type": "object",
+                    "description": "One event of the stream.",
+                    "required": ["id", "event", "data"],
+                    "properties": {
+                        "id": { "type": "string", "description": "The event's seq." },
+                        "event": { "type": "string", "description": "The event's kind." },
+                        "data": {
+                            "type": "string",
+                            "contentMediaType": "application/json",
+                            "description": "The event as GET /v1/events shows it.",
+                        },
+                    },
+                },
+                "example": "id: 30\nevent: MemberRegistered\ndata: {\"seq\":30,\"kind\":\"MemberRegistered\",…}\n\n",
+            },
+        },
     });
     json!({
         "tags": ["events"],
@@ -430,12 +461,12 @@ fn error_description(status: u16) -> &'static str {
     }
 }
 
-fn list_schema(key: &str) -> Value {
+fn list_schema(key: &str, rows: Value) -> Value {
     json!({
         "type": "object",
         "required": [key, "total", "next"],
         "properties": {
-            key: { "type": "array", "items": { "type": "object" } },
+            key: { "type": "array", "items": rows },
             "total": { "type": "integer", "description": "Rows in the whole list." },
             "next": {
                 "description": "How to ask for the next page ({offset, cursor}; {cursor} on a \
@@ -444,6 +475,67 @@ fn list_schema(key: &str) -> Value {
             },
         },
     })
+}
+
+/// A reference to a schema of the read models (from their types: `schemas()`).
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn body_schema(body: Body) -> Value {
+    let array_of = |name: &str| json!({ "type": "array", "items": schema_ref(name) });
+    match body {
+        Body::Member => schema_ref("Member"),
+        Body::MemberWithLinks => json!({
+            "allOf": [
+                schema_ref("Member"),
+                {
+                    "type": "object",
+                    "required": ["links"],
+                    "properties": { "links": array_of("Link") },
+                },
+            ],
+        }),
+        Body::Link => schema_ref("Link"),
+        Body::FirmBanking => schema_ref("FirmBanking"),
+        Body::Balance => schema_ref("Balance"),
+        Body::WalletEntry => schema_ref("WalletEntry"),
+        Body::Merchant => schema_ref("Merchant"),
+        Body::Payment => schema_ref("Payment"),
+        Body::Settlement => schema_ref("Settlement"),
+        Body::LedgerBalances => json!({
+            "type": "object",
+            "required": ["accounts"],
+            "properties": { "accounts": array_of("AccountBalance") },
+        }),
+        Body::LedgerTransaction => schema_ref("LedgerTransaction"),
+        Body::Event => schema_ref("EventRow"),
+    }
+}
+
+/// The read models' schemas, derived from their types (and the types they hold).
+fn read_model_schemas() -> Result<Map<String, Value>, serde_json::Error> {
+    let components = ComponentsBuilder::new()
+        .schema_from::<Member>()
+        .schema_from::<Link>()
+        .schema_from::<FirmBanking>()
+        .schema_from::<Balance>()
+        .schema_from::<WalletEntry>()
+        .schema_from::<Merchant>()
+        .schema_from::<Payment>()
+        .schema_from::<Settlement>()
+        .schema_from::<AccountBalance>()
+        .schema_from::<LedgerTransaction>()
+        .schema_from::<EventRow>()
+        // The rows other rows hold.
+        .schema_from::<Posting>()
+        .schema_from::<Refund>()
+        .schema_from::<SettlementLine>()
+        .build();
+    match serde_json::to_value(components)?.get("schemas") {
+        Some(Value::Object(schemas)) => Ok(schemas.clone()),
+        _ => Ok(Map::new()),
+    }
 }
 
 fn problem_schema() -> Value {

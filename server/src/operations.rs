@@ -332,14 +332,34 @@ const AS_OF: Param = param(
     "As it stood at this time (RFC 3339 or YYYY-MM-DD) or after this event seq.",
 );
 
-/// A read route: `GET path` answers the CLI's `--json` of the same query. `list` names the rows'
-/// key of a paged list (`{key: [...], total, next}`).
+/// What a read answers: a read model's row (a list's rows are of it), or a shape around them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    Member,
+    /// The member, and `links`: its bank links.
+    MemberWithLinks,
+    Link,
+    FirmBanking,
+    Balance,
+    WalletEntry,
+    Merchant,
+    Payment,
+    Settlement,
+    /// `{accounts: [AccountBalance]}`.
+    LedgerBalances,
+    LedgerTransaction,
+    Event,
+}
+
+/// A read route: `GET path` answers the CLI's `--json` of the same query: `body`, or when
+/// `list` names the rows' key, a page of them (`{key: [body...], total, next}`).
 pub struct ReadRoute {
     pub path: &'static str,
     pub tag: &'static str,
     pub summary: &'static str,
     pub params: &'static [Param],
     pub list: Option<&'static str>,
+    pub body: Body,
     pub(crate) handler: fn() -> MethodRouter<Arc<Shared>>,
 }
 
@@ -355,6 +375,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
             CURSOR,
         ],
         list: Some("members"),
+        body: Body::Member,
         handler: || get(q::members),
     },
     ReadRoute {
@@ -363,6 +384,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         summary: "Show a member and their bank links",
         params: &[],
         list: None,
+        body: Body::MemberWithLinks,
         handler: || get(q::member),
     },
     ReadRoute {
@@ -371,6 +393,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         summary: "List a member's bank links",
         params: &[LIMIT, OFFSET, CURSOR],
         list: Some("links"),
+        body: Body::Link,
         handler: || get(q::links),
     },
     ReadRoute {
@@ -379,6 +402,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         summary: "List the requests sent to the banks (firm banking)",
         params: &[LIMIT, OFFSET, CURSOR],
         list: Some("requests"),
+        body: Body::FirmBanking,
         handler: || get(q::bank_requests),
     },
     ReadRoute {
@@ -387,6 +411,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         summary: "A wallet's balance, now or as of a time or seq",
         params: &[AS_OF],
         list: None,
+        body: Body::Balance,
         handler: || get(q::balance),
     },
     ReadRoute {
@@ -395,6 +420,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         summary: "A wallet's history, newest first",
         params: &[LIMIT, OFFSET, CURSOR],
         list: Some("entries"),
+        body: Body::WalletEntry,
         handler: || get(q::history),
     },
     ReadRoute {
@@ -403,6 +429,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         summary: "List merchants",
         params: &[LIMIT, OFFSET, CURSOR],
         list: Some("merchants"),
+        body: Body::Merchant,
         handler: || get(q::merchants),
     },
     ReadRoute {
@@ -411,6 +438,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         summary: "Show a merchant and what it has not been paid yet",
         params: &[],
         list: None,
+        body: Body::Merchant,
         handler: || get(q::merchant),
     },
     ReadRoute {
@@ -438,6 +466,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
             CURSOR,
         ],
         list: Some("payments"),
+        body: Body::Payment,
         handler: || get(q::payments),
     },
     ReadRoute {
@@ -446,6 +475,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         summary: "Show a payment with its captures and refunds",
         params: &[],
         list: None,
+        body: Body::Payment,
         handler: || get(q::payment),
     },
     ReadRoute {
@@ -459,6 +489,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
             CURSOR,
         ],
         list: Some("settlements"),
+        body: Body::Settlement,
         handler: || get(q::settlements),
     },
     ReadRoute {
@@ -467,6 +498,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         summary: "Show a settlement",
         params: &[],
         list: None,
+        body: Body::Settlement,
         handler: || get(q::settlement),
     },
     ReadRoute {
@@ -475,6 +507,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         summary: "The ledger's account balances, now or as of a time or seq",
         params: &[AS_OF],
         list: None,
+        body: Body::LedgerBalances,
         handler: || get(q::ledger_balances),
     },
     ReadRoute {
@@ -492,6 +525,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
             CURSOR,
         ],
         list: Some("transactions"),
+        body: Body::LedgerTransaction,
         handler: || get(q::ledger_transactions),
     },
     ReadRoute {
@@ -513,6 +547,7 @@ pub const READ_ROUTES: &[ReadRoute] = &[
             LIMIT,
         ],
         list: Some("events"),
+        body: Body::Event,
         handler: || get(q::events),
     },
 ];

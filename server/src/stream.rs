@@ -1,6 +1,8 @@
 //! `GET /v1/events/stream`: the log as Server-Sent Events, each event once and in log order,
 //! `id` its seq so that a client reconnecting with `Last-Event-ID` resumes after it. New events
 //! wake the stream when this server's writer commits, and a poll finds those of other processes.
+//! A stream ends after the server's stream lifetime (clients reconnect, as EventSource does by
+//! itself), so that no connection is held forever.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -32,7 +34,8 @@ pub async fn events(
         Ok(seq) => seq,
         Err(e) => return Problem::from(e).into_response(),
     };
-    Sse::new(follow(shared, start))
+    let ends = tokio::time::Instant::now() + shared.stream_lifetime;
+    Sse::new(follow(shared, start, ends))
         .keep_alive(KeepAlive::default())
         .into_response()
 }
@@ -63,10 +66,14 @@ async fn start_after(
     }
 }
 
-/// The events after `after`, forever (until the server stops).
-fn follow(shared: Arc<Shared>, after: i64) -> impl Stream<Item = Result<Event, Infallible>> {
+/// The events after `after`, until `ends` or the server stops.
+fn follow(
+    shared: Arc<Shared>,
+    after: i64,
+    ends: tokio::time::Instant,
+) -> impl Stream<Item = Result<Event, Infallible>> {
     let state = (shared, after, Vec::<EventRow>::new().into_iter());
-    stream::unfold(state, |(shared, mut after, mut pending)| async move {
+    stream::unfold(state, move |(shared, mut after, mut pending)| async move {
         loop {
             if let Some(row) = pending.next() {
                 after = row.seq;
@@ -78,7 +85,7 @@ fn follow(shared: Arc<Shared>, after: i64) -> impl Stream<Item = Result<Event, I
                 return Some((Ok(event), (shared, after, pending)));
             }
             let mut stopping = shared.stopping.subscribe();
-            if *stopping.borrow() {
+            if *stopping.borrow() || tokio::time::Instant::now() >= ends {
                 return None;
             }
             let committed = shared.committed.notified();
@@ -101,6 +108,7 @@ fn follow(shared: Arc<Shared>, after: i64) -> impl Stream<Item = Result<Event, I
                     tokio::select! {
                         () = committed => {},
                         () = tokio::time::sleep(POLL) => {},
+                        () = tokio::time::sleep_until(ends) => return None,
                         _ = stopping.changed() => return None,
                     }
                 }

@@ -8,6 +8,7 @@ use crate::engine::Engine;
 use crate::error::Result;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FirmBanking {
     pub id: String,
     pub from: String,

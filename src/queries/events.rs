@@ -6,6 +6,7 @@ use crate::engine::Engine;
 use crate::error::Result;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventRow {
     pub seq: i64,
     pub stream: String,
@@ -16,6 +17,7 @@ pub struct EventRow {
     pub actor: String,
     pub idempotency_key: Option<String>,
     pub hash: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub payload: serde_json::Value,
 }
 

@@ -8,18 +8,21 @@ use crate::engine::Engine;
 use crate::error::Result;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountBalance {
     pub account: String,
     pub balance: Decimal,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Posting {
     pub account: String,
     pub amount: Decimal,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerTransaction {
     pub seq: i64,
     pub at: String,

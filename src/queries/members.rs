@@ -11,6 +11,7 @@ use crate::money::Currency;
 use crate::ports::Queries;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Member {
     pub id: String,
     pub name: String,
@@ -21,10 +22,12 @@ pub struct Member {
     pub registered_at: String,
     pub balance: Decimal,
     pub available: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub currency: Currency,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Link {
     pub id: String,
     pub member: String,

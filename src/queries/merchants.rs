@@ -10,6 +10,7 @@ use crate::money::Currency;
 use crate::ports::Queries;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Merchant {
     pub id: String,
     pub name: String,
@@ -21,6 +22,7 @@ pub struct Merchant {
     pub unsettled: Decimal,
     pub deficit: Decimal,
     pub last_settlement: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub currency: Currency,
 }
 

@@ -11,6 +11,7 @@ use crate::money::Currency;
 use crate::ports::Queries;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Refund {
     pub id: String,
     pub amount: Decimal,
@@ -19,6 +20,7 @@ pub struct Refund {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Payment {
     pub id: String,
     pub member: String,
@@ -35,6 +37,7 @@ pub struct Payment {
     pub expires_at: Option<String>,
     pub captured_at: Option<String>,
     pub settlement: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub currency: Currency,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub refunds: Vec<Refund>,

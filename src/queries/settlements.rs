@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::money::Currency;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettlementLine {
     pub payment: String,
     pub captured: Decimal,
@@ -18,6 +19,7 @@ pub struct SettlementLine {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settlement {
     pub id: String,
     pub merchant: String,
@@ -32,6 +34,7 @@ pub struct Settlement {
     pub firm_banking: Option<String>,
     pub reason: Option<String>,
     pub at: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub currency: Currency,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub payments: Vec<SettlementLine>,

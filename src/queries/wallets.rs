@@ -11,14 +11,17 @@ use crate::ids::{Id, Kind};
 use crate::money::Currency;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Balance {
     pub member: String,
     pub balance: Decimal,
     pub available: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub currency: Currency,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WalletEntry {
     pub seq: i64,
     pub at: String,

@@ -56,6 +56,8 @@ fn every_documented_read_answers_200_on_the_sample_as_the_document_says() {
         }
     }
     assert!(reads >= 18, "{reads} reads");
+    let ready = try_request(&server.addr, None, "GET", "/readyz", None, None).expect("ready");
+    assert_eq!((ready.status, ready.body.clone()), (200, json!("ready\n")));
     let page = try_request(&server.addr, None, "GET", "/docs/", None, None).expect("docs");
     assert_eq!(page.status, 200);
     assert!(page.headers["content-type"].starts_with("text/html"));
@@ -422,5 +424,40 @@ fn with_a_certificate_it_serves_https_only_and_may_listen_beyond_loopback() {
             .contains("tls-key"),
         "{}",
         missing.1
+    );
+}
+
+#[test]
+fn an_event_stream_ends_after_the_stream_lifetime_and_a_reconnect_resumes() {
+    let store = Store::sample();
+    let total = store.ok(&["events", "--limit", "1"])["total"]
+        .as_i64()
+        .expect("a total");
+    let server = Server::start_with(&store, &["--stream-lifetime", "1"], Stdio::inherit());
+    let mut stream = EventStream::open(&server, "?after=0", None);
+    for seq in 1..=total {
+        assert_eq!(stream.next().0, seq);
+    }
+    // Nothing more comes: within its lifetime (and the read timeout) the body ends, its last
+    // chunk the empty one (the connection itself may stay open for the next request).
+    let mut rest = Vec::new();
+    loop {
+        let mut line = String::new();
+        let n = stream.reader.read_line(&mut line).expect("the end in time");
+        assert!(n > 0, "the connection closed before the body ended");
+        if line == "0\r\n" {
+            break;
+        }
+        rest.push(line);
+    }
+    assert!(
+        !rest.iter().any(|l| l.starts_with("id:")),
+        "no event twice: {rest:?}"
+    );
+    let mut again = EventStream::open(&server, "", Some(total - 1));
+    assert_eq!(
+        again.next().0,
+        total,
+        "a reconnect resumes after Last-Event-ID"
     );
 }
