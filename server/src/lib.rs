@@ -13,6 +13,7 @@ mod problem;
 mod queries;
 mod reads;
 mod routes;
+mod schemas;
 mod stream;
 mod writer;
 
